@@ -1,1 +1,3 @@
 from . import test_menu
+from . import test_contract_performance
+from . import test_contract_reports

@@ -1,5 +1,4 @@
 from odoo.tests import HttpCase, tagged
-from odoo.tools.safe_eval import safe_eval
 
 from .common import BackofficeCommon
 
@@ -39,17 +38,16 @@ class TestBackofficeMenu(BackofficeCommon):
         draft = order_model.create(
             {
                 "partner_id": self.customer.id,
-                "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})],
+                "order_line": [
+                    (0, 0, {"product_id": self.product_valve.id, "product_uom_qty": 1})
+                ],
             }
         )
         confirmed = draft.copy()
         confirmed.action_confirm()
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "sales_backoffice.sale_order_action_contract"
-        )
-        found = order_model.with_user(self.bo_user).search(safe_eval(action["domain"]))
-        self.assertIn(confirmed, found)
-        self.assertNotIn(draft, found)
+        found = self.env["backoffice.contract.performance"].with_user(self.bo_user).search([])
+        self.assertIn(confirmed, found.order_id)
+        self.assertNotIn(draft, found.order_id)
 
 
 @tagged("post_install", "-at_install")

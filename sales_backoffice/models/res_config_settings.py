@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    receivable_concerned_days = fields.Integer(
+        related="company_id.receivable_concerned_days", readonly=False
+    )
+    receivable_doubtful_days = fields.Integer(
+        related="company_id.receivable_doubtful_days", readonly=False
+    )
+    backoffice_return_reason_required = fields.Boolean(
+        related="company_id.backoffice_return_reason_required", readonly=False
+    )
+    backoffice_invoice_check = fields.Boolean(
+        related="company_id.backoffice_invoice_check", readonly=False
+    )

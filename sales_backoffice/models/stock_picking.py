@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    return_reason_id = fields.Many2one(
+        "backoffice.return.reason", copy=False, tracking=True, index="btree_not_null"
+    )
+    needs_redelivery = fields.Boolean(copy=False, tracking=True)
+    return_note = fields.Text(copy=False)
+
+    def _action_done(self):
+        res = super()._action_done()
+        sales = self.filtered("sale_id")
+        if sales:
+            self.env["backoffice.contract.event"]._record_pickings(sales)
+        return res

@@ -1,0 +1,1 @@
+from . import backoffice_contract_performance

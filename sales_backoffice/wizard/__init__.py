@@ -1,0 +1,5 @@
+from . import backoffice_xlsx_download
+from . import stock_return_picking
+from . import backoffice_contract_milestone
+from . import backoffice_customer_statement
+from . import backoffice_contract_statistics
