@@ -200,7 +200,11 @@ class SaleOrder(models.Model):
                     .next_by_code("backoffice.contract", sequence_date=order.date_order)
                 )
             if not order.date_contract_signed:
-                vals["date_contract_signed"] = today
+                vals["date_contract_signed"] = (
+                    fields.Date.context_today(order, order.date_order)
+                    if order.date_order
+                    else today
+                )
             if vals:
                 order.with_context(backoffice_classify=True).write(vals)
             if not order.contract_event_ids.filtered(lambda e: e.event_type == "signed"):
