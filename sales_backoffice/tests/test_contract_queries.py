@@ -100,5 +100,5 @@ class TestContractQueryCounts(BackofficeCommon):
         self.assertEqual(self._export_queries(orders), small)
         rows = self.env["backoffice.contract.performance"].search([("order_id", "in", orders.ids)])
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=7):
+        with self.assertQueryCount(7):
             rows._export_xlsx_data()
