@@ -13,10 +13,12 @@
         "security/sales_backoffice_groups.xml",
         "security/ir.model.access.csv",
         "security/backoffice_contract_security.xml",
+        "security/backoffice_sample_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/backoffice_return_reason_data.xml",
+        "data/backoffice_sample_data.xml",
         "report/backoffice_contract_reports.xml",
         "wizard/backoffice_contract_milestone_views.xml",
         "wizard/backoffice_customer_statement_views.xml",
@@ -24,6 +26,7 @@
         "views/backoffice_contract_event_views.xml",
         "views/backoffice_contract_performance_views.xml",
         "views/backoffice_return_reason_views.xml",
+        "views/backoffice_sample_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
         "views/account_move_views.xml",
@@ -32,6 +35,7 @@
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/backoffice_contract_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

@@ -1,4 +1,5 @@
 from . import backoffice_reminder_mixin
+from . import backoffice_review_mixin
 from . import res_company
 from . import res_config_settings
 from . import backoffice_return_reason
@@ -7,3 +8,7 @@ from . import sale_order
 from . import stock_picking
 from . import account_move
 from . import account_partial_reconcile
+from . import backoffice_sample
+from . import backoffice_sample_line
+from . import backoffice_sample_review
+from . import res_partner

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -25,6 +26,45 @@ class ResCompany(models.Model):
         help="A customer invoice that differs from its contract can only be posted by a "
         "Back Office Manager who gives a reason.",
     )
+
+    sample_required_reviews = fields.Integer(
+        "Sample Reviewers",
+        default=2,
+        help="Distinct approvals a sample registration needs (at least 2).",
+    )
+    sample_location_id = fields.Many2one("stock.location", string="Samples Location", copy=False)
+    sample_fee_account_id = fields.Many2one("account.account", string="Courier Fee Account")
+    sample_fee_journal_id = fields.Many2one(
+        "account.journal",
+        string="Courier Fee Journal",
+        help="Journal paying courier fees when no carrier bills them.",
+    )
+    sample_expiry_warning_days = fields.Integer("Warn Before Expiry (days)", default=30)
+
+    @api.constrains("sample_required_reviews")
+    def _check_sample_required_reviews(self):
+        for company in self:
+            if company.sample_required_reviews < 2:
+                raise ValidationError(
+                    self.env._(
+                        "%s: sample registrations need at least two reviewers.", company.name
+                    )
+                )
+
+    def _backoffice_samples_location(self):
+        """The company's Samples location (goods out with customers and
+        salespeople, outside stock), created on first use."""
+        self.ensure_one()
+        if not self.sample_location_id:
+            # Created once per company by the module; the user dispatching the
+            # first sample needs no right to configure locations.
+            location = (
+                self.env["stock.location"]
+                .sudo()
+                .create({"name": self.env._("Samples"), "usage": "transit", "company_id": self.id})
+            )
+            self.sudo().sample_location_id = location
+        return self.sample_location_id
 
     _receivable_days_positive = models.Constraint(
         "CHECK(receivable_concerned_days > 0 AND receivable_doubtful_days > receivable_concerned_days)",

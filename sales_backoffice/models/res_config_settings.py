@@ -16,3 +16,15 @@ class ResConfigSettings(models.TransientModel):
     backoffice_invoice_check = fields.Boolean(
         related="company_id.backoffice_invoice_check", readonly=False
     )
+    sample_required_reviews = fields.Integer(
+        related="company_id.sample_required_reviews", readonly=False
+    )
+    sample_fee_account_id = fields.Many2one(
+        related="company_id.sample_fee_account_id", readonly=False
+    )
+    sample_fee_journal_id = fields.Many2one(
+        related="company_id.sample_fee_journal_id", readonly=False
+    )
+    sample_expiry_warning_days = fields.Integer(
+        related="company_id.sample_expiry_warning_days", readonly=False
+    )

@@ -9,6 +9,13 @@ class StockPicking(models.Model):
     )
     needs_redelivery = fields.Boolean(copy=False, tracking=True)
     return_note = fields.Text(copy=False)
+    backoffice_sample_id = fields.Many2one(
+        "backoffice.sample",
+        string="Sample Registration",
+        copy=False,
+        index="btree_not_null",
+        readonly=True,
+    )
 
     def _action_done(self):
         res = super()._action_done()
@@ -16,3 +23,11 @@ class StockPicking(models.Model):
         if sales:
             self.env["backoffice.contract.event"]._record_pickings(sales)
         return res
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    backoffice_sample_line_id = fields.Many2one(
+        "backoffice.sample.line", copy=False, index="btree_not_null", readonly=True
+    )
