@@ -12,3 +12,9 @@ from . import backoffice_sample
 from . import backoffice_sample_line
 from . import backoffice_sample_review
 from . import res_partner
+from . import backoffice_expense_category
+from . import backoffice_expense_budget
+from . import backoffice_expense_finding
+from . import backoffice_expense_claim
+from . import backoffice_expense_claim_line
+from . import backoffice_expense_claim_review

@@ -39,6 +39,11 @@ class ResCompany(models.Model):
         string="Courier Fee Journal",
         help="Journal paying courier fees when no carrier bills them.",
     )
+    expense_journal_id = fields.Many2one(
+        "account.journal",
+        string="Expense Claims Journal",
+        help="Purchase journal where approved claims are posted.",
+    )
     sample_expiry_warning_days = fields.Integer("Warn Before Expiry (days)", default=30)
 
     @api.constrains("sample_required_reviews")

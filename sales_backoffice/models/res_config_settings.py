@@ -28,3 +28,4 @@ class ResConfigSettings(models.TransientModel):
     sample_expiry_warning_days = fields.Integer(
         related="company_id.sample_expiry_warning_days", readonly=False
     )
+    expense_journal_id = fields.Many2one(related="company_id.expense_journal_id", readonly=False)

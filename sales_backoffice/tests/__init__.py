@@ -5,3 +5,4 @@ from . import test_contract_tour
 from . import test_contract_queries
 from . import test_sample
 from . import test_sample_tour
+from . import test_expense

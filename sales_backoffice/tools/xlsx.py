@@ -94,3 +94,121 @@ class XlsxWriter:
         buffer = BytesIO()
         self.workbook.save(buffer)
         return buffer.getvalue()
+
+
+# --------------------------------------------------------------------- import
+class ImportColumn:
+    """One column of an import template: header, whether it is required, and
+    a parser turning the cell into a value or raising ValueError with a reason."""
+
+    __slots__ = ("example", "label", "parse", "required")
+
+    def __init__(self, label, parse, required=False, example=None):
+        self.label = label
+        self.parse = parse
+        self.required = required
+        self.example = example
+
+
+class XlsxImportError(Exception):
+    """Raised with every bad row: ``errors`` is a list of (row number, reason)."""
+
+    def __init__(self, errors):
+        super().__init__("\n".join(f"Row {row}: {reason}" for row, reason in errors))
+        self.errors = errors
+
+
+def template(columns, title="Import"):
+    """A workbook with the header row and one example row."""
+    writer = XlsxWriter()
+    examples = (
+        [[column.example for column in columns]]
+        if any(c.example is not None for c in columns)
+        else []
+    )
+    writer.add_sheet(
+        title,
+        [Column(column.label + (" *" if column.required else "")) for column in columns],
+        examples,
+    )
+    return writer.save()
+
+
+def read_rows(data, columns, messages):
+    """Parse the first sheet of ``data``: the header must name ``columns`` (in
+    any order). Returns ``(rows, errors)``: the good rows as (row number,
+    {label: value}) and every bad row as (row number, reason), so that callers
+    add their own checks and report everything at once. Raises
+    XlsxImportError when the file itself is unusable. ``messages`` translates
+    the fixed reasons: keys 'not_xlsx', 'missing_column', 'required', 'empty'."""
+    from openpyxl import load_workbook  # noqa: PLC0415 (only imports need the reader)
+
+    try:
+        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a file that is not XLSX
+        raise XlsxImportError([(0, messages["not_xlsx"])]) from error
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [
+        str(cell).rstrip(" *").strip() if cell is not None else "" for cell in next(rows, ())
+    ]
+    positions = {}
+    errors = []
+    for column in columns:
+        if column.label in header:
+            positions[column.label] = header.index(column.label)
+        elif column.required:
+            errors.append((1, messages["missing_column"] % column.label))
+    if errors:
+        raise XlsxImportError(errors)
+    parsed = []
+    for number, row in enumerate(rows, start=2):
+        if row is None or all(cell in (None, "") for cell in row):
+            continue
+        values, reasons = {}, []
+        for column in columns:
+            index = positions.get(column.label)
+            cell = row[index] if index is not None and index < len(row) else None
+            if cell in (None, ""):
+                if column.required:
+                    reasons.append(messages["required"] % column.label)
+                values[column.label] = None
+                continue
+            try:
+                values[column.label] = column.parse(cell)
+            except ValueError as error:
+                reasons.append(f"{column.label}: {error}")
+        if reasons:
+            errors.append((number, "; ".join(reasons)))
+        else:
+            parsed.append((number, values))
+    workbook.close()
+    if not parsed and not errors:
+        raise XlsxImportError([(0, messages["empty"])])
+    return parsed, errors
+
+
+def parse_date(cell):
+    if isinstance(cell, datetime.datetime):
+        return cell.date()
+    if isinstance(cell, datetime.date):
+        return cell
+    try:
+        return datetime.date.fromisoformat(str(cell).strip())
+    except ValueError:
+        raise ValueError(f"'{cell}' is not a date (YYYY-MM-DD)") from None
+
+
+def parse_number(cell):
+    if isinstance(cell, bool):
+        raise ValueError(f"'{cell}' is not a number")
+    if isinstance(cell, int | float):
+        return float(cell)
+    try:
+        return float(str(cell).replace(",", "").strip())
+    except ValueError:
+        raise ValueError(f"'{cell}' is not a number") from None
+
+
+def parse_text(cell):
+    return str(cell).strip()

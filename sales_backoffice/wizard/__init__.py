@@ -5,3 +5,5 @@ from . import backoffice_customer_statement
 from . import backoffice_contract_statistics
 from . import backoffice_sample_decide
 from . import backoffice_sample_return
+from . import backoffice_expense_import
+from . import backoffice_expense_decide

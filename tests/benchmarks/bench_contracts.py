@@ -95,36 +95,49 @@ class Generator:
             .search([("company_id", "=", self.company.id)], limit=1)
             .lot_stock_id
         )
-        self.products = env["product.product"].create(
-            [
-                {
-                    "name": f"Bench product {index}",
-                    "type": "consu",
-                    "is_storable": True,
-                    "list_price": price,
-                    "invoice_policy": policy,
-                }
-                for index, (price, policy) in enumerate(
-                    [(1200.0, "delivery"), (150.0, "order"), (35.5, "delivery")]
-                )
-            ]
+        # Reuse what an earlier run created: the data set only grows.
+        self.products = env["product.product"].search(
+            [("default_code", "=like", "BENCH-%")], order="id"
         )
+        if not self.products:
+            self.products = env["product.product"].create(
+                [
+                    {
+                        "name": f"Bench product {index}",
+                        "default_code": f"BENCH-{index}",
+                        "type": "consu",
+                        "is_storable": True,
+                        "list_price": price,
+                        "invoice_policy": policy,
+                    }
+                    for index, (price, policy) in enumerate(
+                        [(1200.0, "delivery"), (150.0, "order"), (35.5, "delivery")]
+                    )
+                ]
+            )
         for product in self.products:
             env["stock.quant"]._update_available_quantity(product, stock, 10_000_000)
-        self.partners = env["res.partner"].create(
-            [{"name": f"Bench customer {index}"} for index in range(200)]
-        )
-        group = env.ref("sales_team.group_sale_salesman")
-        self.users = env["res.users"].create(
-            [
-                {
-                    "name": f"Bench seller {index}",
-                    "login": f"bench_seller_{index}_{self.rng.random()}",
-                    "group_ids": [(4, group.id)],
-                }
-                for index in range(10)
-            ]
-        )
+        self.partners = env["res.partner"].search([("ref", "=like", "BENCH-%")], order="id")
+        if not self.partners:
+            self.partners = env["res.partner"].create(
+                [
+                    {"name": f"Bench customer {index}", "ref": f"BENCH-{index}"}
+                    for index in range(200)
+                ]
+            )
+        self.users = env["res.users"].search([("login", "=like", "bench_seller_%")], order="id")
+        if not self.users:
+            group = env.ref("sales_team.group_sale_salesman")
+            self.users = env["res.users"].create(
+                [
+                    {
+                        "name": f"Bench seller {index}",
+                        "login": f"bench_seller_{index}",
+                        "group_ids": [(4, group.id)],
+                    }
+                    for index in range(10)
+                ]
+            )
         self.term = env.ref("account.account_payment_term_30days", raise_if_not_found=False)
 
     def batch(self, size):
