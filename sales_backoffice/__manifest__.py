@@ -22,6 +22,7 @@
         "data/backoffice_sample_data.xml",
         "data/backoffice_expense_data.xml",
         "report/backoffice_contract_reports.xml",
+        "report/backoffice_expense_reports.xml",
         "wizard/backoffice_contract_milestone_views.xml",
         "wizard/backoffice_customer_statement_views.xml",
         "wizard/backoffice_contract_statistics_views.xml",

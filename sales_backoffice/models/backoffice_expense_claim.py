@@ -209,7 +209,6 @@ class BackofficeExpenseClaim(models.Model):
 
     def _finding_candidates(self):
         self.ensure_one()
-        _ = self.env._  # pylint: disable=prefer-env-translation
         money = self.currency_id.format
         found = []
         by_day_category = defaultdict(lambda: self.env["backoffice.expense.claim.line"])
@@ -226,7 +225,7 @@ class BackofficeExpenseClaim(models.Model):
                         "missing_receipt",
                         "block",
                         line,
-                        _(
+                        self.env._(
                             "%(date)s %(line)s: %(amount)s needs a receipt (above %(limit)s).",
                             date=line.date,
                             line=line.description or category.name,
@@ -241,7 +240,7 @@ class BackofficeExpenseClaim(models.Model):
                         "outside_trip",
                         "block",
                         line,
-                        _(
+                        self.env._(
                             "%(date)s %(line)s is outside the trip (%(start)s - %(end)s).",
                             date=line.date,
                             line=line.description or category.name,
@@ -256,7 +255,7 @@ class BackofficeExpenseClaim(models.Model):
                         "weekend",
                         "warn",
                         line,
-                        _(
+                        self.env._(
                             "%(date)s %(line)s was spent on a weekend.",
                             date=line.date,
                             line=line.description or category.name,
@@ -274,7 +273,7 @@ class BackofficeExpenseClaim(models.Model):
                         "over_cap",
                         "block",
                         lines[:1],
-                        _(
+                        self.env._(
                             "%(date)s %(category)s: %(total)s spent, the daily cap is %(cap)s.",
                             date=day,
                             category=category.name,

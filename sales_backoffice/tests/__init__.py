@@ -6,3 +6,4 @@ from . import test_contract_queries
 from . import test_sample
 from . import test_sample_tour
 from . import test_expense
+from . import test_expense_tour

@@ -1,5 +1,8 @@
 import base64
 from datetime import date, timedelta
+from io import BytesIO
+
+from openpyxl import load_workbook
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
@@ -397,6 +400,41 @@ class TestExpenseClaims(BackofficeCommon):
         wizard.action_import()
         self.assertEqual(claim.line_ids.category_id, self.hotel)
         self.assertAlmostEqual(claim.line_ids.amount, 560.0)
+
+    # --------------------------------------------------------------- reports
+    def test_statistics_workbook_and_claim_form(self):
+        claim = self._approved_claim()
+        wizard = (
+            self.env["backoffice.expense.statistics"]
+            .with_user(self.bo_user)
+            .create(
+                {
+                    "date_from": self.monday - timedelta(days=40),
+                    "date_to": self.monday + timedelta(days=10),
+                    "company_id": self.company.id,
+                }
+            )
+        )
+        action = wizard.action_export_xlsx()
+        download = self.env["backoffice.xlsx.download"].browse(int(action["url"].split("/")[4]))
+        workbook = load_workbook(BytesIO(download.file_data))
+        month = self.monday.strftime("%Y-%m")
+        self.assertIn(month, workbook.sheetnames)
+        rows = list(workbook[month].iter_rows(values_only=True))
+        header = rows[0]
+        salesman_row = next(row for row in rows if row[0] == self.salesman.name)
+        self.assertAlmostEqual(salesman_row[header.index("Hotel")], 420.0)
+        self.assertAlmostEqual(salesman_row[header.index("Meals")], 80.0)
+        self.assertAlmostEqual(salesman_row[header.index("Total")], 500.0)
+        self.assertEqual(rows[-1][0], "Total")
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("sales_backoffice.action_report_expense_claim", claim.ids)[0]
+            .decode()
+        )
+        self.assertIn(claim.name, html)
+        self.assertIn("Audit Trail", html)
+        self.assertIn(self.bo_user.name, html)
 
     # ------------------------------------------------------------ bad input
     def test_bad_input_writes_nothing(self):

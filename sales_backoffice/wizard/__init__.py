@@ -7,3 +7,4 @@ from . import backoffice_sample_decide
 from . import backoffice_sample_return
 from . import backoffice_expense_import
 from . import backoffice_expense_decide
+from . import backoffice_expense_statistics

@@ -18,20 +18,32 @@ class BackofficeExpenseImport(models.TransientModel):
     file_name = fields.Char()
 
     def _columns(self):
-        _ = self.env._  # pylint: disable=prefer-env-translation
         return [
             xlsx.ImportColumn(
-                _("Date"), xlsx.parse_date, required=True, example=fields.Date.context_today(self)
+                self.env._("Date"),
+                xlsx.parse_date,
+                required=True,
+                example=fields.Date.context_today(self),
             ),
-            xlsx.ImportColumn(_("Category"), xlsx.parse_text, required=True, example=_("Hotel")),
-            xlsx.ImportColumn(_("Description"), xlsx.parse_text, example=_("Two nights, Suzhou")),
-            xlsx.ImportColumn(_("Amount"), xlsx.parse_number, required=True, example=560.0),
             xlsx.ImportColumn(
-                _("Currency"), xlsx.parse_text, example=self.env.company.currency_id.name
+                self.env._("Category"), xlsx.parse_text, required=True, example=self.env._("Hotel")
             ),
-            xlsx.ImportColumn(_("Receipt Number"), xlsx.parse_text, example="INV-2026-0001"),
-            xlsx.ImportColumn(_("Customer"), xlsx.parse_text),
-            xlsx.ImportColumn(_("Contract"), xlsx.parse_text),
+            xlsx.ImportColumn(
+                self.env._("Description"),
+                xlsx.parse_text,
+                example=self.env._("Two nights, Suzhou"),
+            ),
+            xlsx.ImportColumn(
+                self.env._("Amount"), xlsx.parse_number, required=True, example=560.0
+            ),
+            xlsx.ImportColumn(
+                self.env._("Currency"), xlsx.parse_text, example=self.env.company.currency_id.name
+            ),
+            xlsx.ImportColumn(
+                self.env._("Receipt Number"), xlsx.parse_text, example="INV-2026-0001"
+            ),
+            xlsx.ImportColumn(self.env._("Customer"), xlsx.parse_text),
+            xlsx.ImportColumn(self.env._("Contract"), xlsx.parse_text),
         ]
 
     def action_download_template(self):
@@ -52,7 +64,6 @@ class BackofficeExpenseImport(models.TransientModel):
         claim = self.claim_id
         if claim.state != "draft":
             raise UserError(self.env._("Lines are imported into draft claims only."))
-        _ = self.env._  # pylint: disable=prefer-env-translation
         try:
             rows, errors = xlsx.read_rows(
                 base64.b64decode(self.file_data), self._columns(), self._messages()
@@ -69,49 +80,55 @@ class BackofficeExpenseImport(models.TransientModel):
         vals_list = []
         for number, row in rows:
             reasons = []
-            category = categories.get(row[_("Category")].lower())
+            category = categories.get(row[self.env._("Category")].lower())
             if not category:
-                reasons.append(_("unknown category '%s'", row[_("Category")]))
+                reasons.append(self.env._("unknown category '%s'", row[self.env._("Category")]))
             currency = claim.currency_id
-            if row[_("Currency")]:
-                currency = currencies.get(row[_("Currency")].upper())
+            if row[self.env._("Currency")]:
+                currency = currencies.get(row[self.env._("Currency")].upper())
                 if not currency:
-                    reasons.append(_("unknown currency '%s'", row[_("Currency")]))
-            if row[_("Amount")] <= 0:
-                reasons.append(_("the amount must be positive"))
+                    reasons.append(
+                        self.env._("unknown currency '%s'", row[self.env._("Currency")])
+                    )
+            if row[self.env._("Amount")] <= 0:
+                reasons.append(self.env._("the amount must be positive"))
             partner = order = self.env["res.partner"]
-            if row[_("Customer")]:
+            if row[self.env._("Customer")]:
                 partner = self.env["res.partner"].search(
-                    [("name", "=ilike", row[_("Customer")])], limit=2
+                    [("name", "=ilike", row[self.env._("Customer")])], limit=2
                 )
                 if len(partner) != 1:
                     reasons.append(
-                        _("customer '%s' not found (or not unique)", row[_("Customer")])
+                        self.env._(
+                            "customer '%s' not found (or not unique)", row[self.env._("Customer")]
+                        )
                     )
             order = self.env["sale.order"]
-            if row[_("Contract")]:
+            if row[self.env._("Contract")]:
                 order = self.env["sale.order"].search(
                     [
                         "|",
-                        ("name", "=", row[_("Contract")]),
-                        ("contract_ref", "=", row[_("Contract")]),
+                        ("name", "=", row[self.env._("Contract")]),
+                        ("contract_ref", "=", row[self.env._("Contract")]),
                     ],
                     limit=1,
                 )
                 if not order:
-                    reasons.append(_("contract '%s' not found", row[_("Contract")]))
+                    reasons.append(
+                        self.env._("contract '%s' not found", row[self.env._("Contract")])
+                    )
             if reasons:
                 errors.append((number, "; ".join(reasons)))
                 continue
             vals_list.append(
                 {
                     "claim_id": claim.id,
-                    "date": row[_("Date")],
+                    "date": row[self.env._("Date")],
                     "category_id": category.id,
-                    "description": row[_("Description")],
-                    "amount": row[_("Amount")],
+                    "description": row[self.env._("Description")],
+                    "amount": row[self.env._("Amount")],
                     "currency_id": currency.id,
-                    "receipt_ref": row[_("Receipt Number")],
+                    "receipt_ref": row[self.env._("Receipt Number")],
                     "partner_id": partner.id,
                     "order_id": order.id,
                 }
@@ -120,7 +137,7 @@ class BackofficeExpenseImport(models.TransientModel):
             raise ValidationError(self._report(sorted(errors)))
         self.env["backoffice.expense.claim.line"].create(vals_list)
         claim.message_post(
-            body=_(
+            body=self.env._(
                 "%(count)s expense lines imported from %(file)s.",
                 count=len(vals_list),
                 file=self.file_name or "XLSX",

@@ -1,0 +1,99 @@
+import { registry } from "@web/core/registry";
+
+function addLine(category, description, amount) {
+    return [
+        {
+            content: `Add a ${category} expense`,
+            trigger: ".o_field_widget[name=line_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=line_ids] .o_selected_row .o_field_widget[name=category_id] input",
+            run: `edit ${category}`,
+        },
+        {
+            trigger: `.o-autocomplete--dropdown-item a:contains('${category}')`,
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=line_ids] .o_selected_row .o_field_widget[name=description] input",
+            run: `edit ${description}`,
+        },
+        {
+            trigger: ".o_field_widget[name=line_ids] .o_selected_row .o_field_widget[name=amount] input",
+            run: `edit ${amount}`,
+        },
+    ];
+}
+
+// Run by the Python test in three sessions: the salesperson, the auditor and
+// the approving manager.
+registry.category("web_tour.tours").add("sales_backoffice_expense_submit_tour", {
+    url: "/odoo/backoffice-expenses",
+    steps: () => [
+        {
+            content: "Create a claim",
+            trigger: ".o_control_panel_main_buttons .o_list_button_add",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=route] input",
+            run: "edit Shanghai - Suzhou",
+        },
+        ...addLine("Hotel", "Two nights in Suzhou", "420"),
+        {
+            trigger: ".o_field_widget[name=line_ids] .o_selected_row .o_field_widget[name=receipt_ref] input",
+            run: "edit H-100",
+        },
+        ...addLine("Meals", "Dinner with the buyer", "80"),
+        {
+            content: "Submit the claim (saves it)",
+            trigger: "button[name=action_submit]",
+            run: "click",
+        },
+        {
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Submitted')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("sales_backoffice_expense_audit_tour", {
+    steps: () => [
+        {
+            content: "The audit screen shows the findings",
+            trigger: ".o_notebook_headers a:contains('Findings')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=finding_ids] td:contains('needs a receipt')",
+        },
+        {
+            content: "Both expenses are listed for the audit",
+            trigger: ".o_notebook_headers a:contains('Expenses')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=line_ids] td:contains('Dinner with the buyer')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("sales_backoffice_expense_approve_tour", {
+    steps: () => [
+        {
+            content: "The approval screen shows the waived finding",
+            trigger: ".o_notebook_headers a:contains('Findings')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=finding_ids] td:contains('Receipt lost by the hotel')",
+        },
+        {
+            trigger: ".o_statusbar_buttons button[name=action_approve]",
+            run: "click",
+        },
+        {
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Approved')",
+        },
+    ],
+});
