@@ -8,6 +8,8 @@ from . import sale_order
 from . import stock_picking
 from . import account_move
 from . import account_partial_reconcile
+from . import backoffice_bid_config
+from . import backoffice_bid
 from . import backoffice_sample
 from . import backoffice_sample_line
 from . import backoffice_sample_review

@@ -77,6 +77,7 @@ class BackofficeSample(models.Model):
         default=lambda self: self.env.user,
     )
     order_id = fields.Many2one("sale.order", string="Contract", index="btree_not_null")
+    bid_id = fields.Many2one("backoffice.bid", string="Tender", index="btree_not_null")
     purpose = fields.Text()
     line_ids = fields.One2many("backoffice.sample.line", "sample_id", string="Items", copy=True)
     state = fields.Selection(

@@ -44,6 +44,7 @@ class ResCompany(models.Model):
         string="Expense Claims Journal",
         help="Purchase journal where approved claims are posted.",
     )
+    bid_reminder_days = fields.Integer("Remind Tender Deadlines (days ahead)", default=3)
     sample_expiry_warning_days = fields.Integer("Warn Before Expiry (days)", default=30)
 
     @api.constrains("sample_required_reviews")

@@ -29,3 +29,4 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sample_expiry_warning_days", readonly=False
     )
     expense_journal_id = fields.Many2one(related="company_id.expense_journal_id", readonly=False)
+    bid_reminder_days = fields.Integer(related="company_id.bid_reminder_days", readonly=False)

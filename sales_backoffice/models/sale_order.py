@@ -38,6 +38,9 @@ class SaleOrder(models.Model):
         "backoffice.contract.event", "order_id", string="Performance List"
     )
     contract_event_count = fields.Integer(compute="_compute_contract_event_count")
+    bid_id = fields.Many2one(
+        "backoffice.bid", string="Tender", copy=False, index="btree_not_null", readonly=True
+    )
     receivable_class = fields.Selection(
         RECEIVABLE_CLASSES,
         default="normal",

@@ -8,3 +8,5 @@ from . import backoffice_sample_return
 from . import backoffice_expense_import
 from . import backoffice_expense_decide
 from . import backoffice_expense_statistics
+from . import backoffice_bid_lost
+from . import backoffice_bid_import
