@@ -94,11 +94,13 @@ class TestContractQueryCounts(BackofficeCommon):
         orders = self.env["sale.order"]
         for _index in range(2):
             orders |= self._create_contract([(self.product_valve, 1, 150.0)])
+        self._export_queries(orders)  # warm the registry caches (rules, translations)
         small = self._export_queries(orders)
         for _index in range(10):
             orders |= self._create_contract([(self.product_valve, 1, 150.0)])
         self.assertEqual(self._export_queries(orders), small)
         rows = self.env["backoffice.contract.performance"].search([("order_id", "in", orders.ids)])
         self.env.invalidate_all()
-        with self.assertQueryCount(7):
+        # The access check on the rows, then one query for every row and name.
+        with self.assertQueryCount(2):
             rows._export_xlsx_data()

@@ -7,6 +7,7 @@ column spec, and an optional totals row.
 """
 
 import datetime
+from copy import copy
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -51,16 +52,29 @@ class XlsxWriter:
             sheet.column_dimensions[get_column_letter(index)].width = column.width
         sheet.freeze_panes = "A2"
         sheet.append([self._cell(sheet, column.label, font=_BOLD) for column in columns])
+        # One style per column, computed once and shared by its cells: setting
+        # a number format cell by cell is what makes large exports slow.
+        styles = [self._cell(sheet, 0, column.number_format)._style for column in columns]
         sums = [0.0] * len(columns)
         count = 0
         for row in rows:
             cells = []
             for index, (column, value) in enumerate(zip(columns, row, strict=True)):
                 if value is False or value is None:
-                    value = None
+                    cells.append(None)
+                    continue
                 if column.total and isinstance(value, int | float):
                     sums[index] += value
-                cells.append(self._cell(sheet, value, column.number_format))
+                if column.number_format or isinstance(value, datetime.date):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell._style = (
+                        copy(styles[index])
+                        if column.number_format
+                        else self._cell(sheet, value)._style
+                    )
+                    cells.append(cell)
+                else:
+                    cells.append(value)
             sheet.append(cells)
             count += 1
         if totals_label is not None:
