@@ -36,13 +36,11 @@ class BackofficeBid(models.Model):
     # ------------------------------------------------------------------ fields
     name = fields.Char("Tender Title", required=True, tracking=True)
     tender_ref = fields.Char("Tender Reference", required=True, index=True, tracking=True)
-    purchaser_id = fields.Many2one(
-        "res.partner", string="Purchaser", required=True, index=True, tracking=True
-    )
-    source_id = fields.Many2one("backoffice.bid.source", string="Source", index=True)
+    purchaser_id = fields.Many2one("res.partner", required=True, index=True, tracking=True)
+    source_id = fields.Many2one("backoffice.bid.source", index=True)
     source_url = fields.Char("Tender URL")
-    region_id = fields.Many2one("res.country.state", string="Region")
-    category_id = fields.Many2one("backoffice.bid.category", string="Category", tracking=True)
+    region_id = fields.Many2one("res.country.state")
+    category_id = fields.Many2one("backoffice.bid.category", tracking=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
@@ -109,7 +107,8 @@ class BackofficeBid(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        return stages.search([])
+        # Every stage is a kanban column, empty or not (a handful of records).
+        return stages.search([("id", "!=", False)])
 
     # ---------------------------------------------------------------- computes
     @api.depends("document_ids.is_expiring")

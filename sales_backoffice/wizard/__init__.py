@@ -1,3 +1,4 @@
+from . import backoffice_period_mixin
 from . import backoffice_xlsx_download
 from . import stock_return_picking
 from . import backoffice_contract_milestone

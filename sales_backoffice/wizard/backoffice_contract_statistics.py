@@ -1,5 +1,4 @@
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import models
 
 from ..tools.xlsx import INTEGER_FORMAT, MONEY_FORMAT, Column, XlsxWriter
 
@@ -11,23 +10,8 @@ class BackofficeContractStatistics(models.TransientModel):
     per month, quarter and year (one sheet each)."""
 
     _name = "backoffice.contract.statistics"
+    _inherit = ["backoffice.period.mixin"]
     _description = "Contract Statistics Workbook"
-
-    date_from = fields.Date(required=True, default=lambda self: self._default_date_from())
-    date_to = fields.Date(required=True, default=fields.Date.context_today)
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
-
-    @api.model
-    def _default_date_from(self):
-        return fields.Date.context_today(self).replace(month=1, day=1)
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for wizard in self:
-            if wizard.date_from > wizard.date_to:
-                raise ValidationError(self.env._("The start date is after the end date."))
 
     def _figures(self, granularity):
         """{period label: {measure: value}} for one granularity, from the

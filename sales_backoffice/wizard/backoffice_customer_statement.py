@@ -1,5 +1,4 @@
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import fields, models
 
 from ..tools.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, XlsxWriter
 
@@ -9,27 +8,11 @@ class BackofficeCustomerStatement(models.TransientModel):
     balance, invoices and credit notes, payments, closing balance."""
 
     _name = "backoffice.customer.statement"
+    _inherit = ["backoffice.period.mixin"]
     _description = "Customer Reconciliation Statement"
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    date_from = fields.Date(required=True, default=lambda self: self._default_date_from())
-    date_to = fields.Date(required=True, default=fields.Date.context_today)
-
-    @api.model
-    def _default_date_from(self):
-        return fields.Date.context_today(self).replace(month=1, day=1)
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for wizard in self:
-            if wizard.date_from > wizard.date_to:
-                raise ValidationError(
-                    self.env._("The statement's start date is after its end date.")
-                )
 
     def _statement_data(self):
         """Per contract: opening balance, the period's movements, closing balance."""

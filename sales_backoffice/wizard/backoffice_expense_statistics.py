@@ -1,7 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import models
 
 from ..tools.xlsx import MONEY_FORMAT, Column, XlsxWriter
 
@@ -13,23 +12,8 @@ class BackofficeExpenseStatistics(models.TransientModel):
     with their team, a column per category, and totals."""
 
     _name = "backoffice.expense.statistics"
+    _inherit = ["backoffice.period.mixin"]
     _description = "Expense Statistics Workbook"
-
-    date_from = fields.Date(required=True, default=lambda self: self._default_date_from())
-    date_to = fields.Date(required=True, default=fields.Date.context_today)
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
-
-    @api.model
-    def _default_date_from(self):
-        return fields.Date.context_today(self).replace(month=1, day=1)
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for wizard in self:
-            if wizard.date_from > wizard.date_to:
-                raise ValidationError(self.env._("The start date is after the end date."))
 
     def _figures(self):
         """{month: {(user, team): {category: amount}}} of approved amounts."""
