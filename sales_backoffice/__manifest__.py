@@ -43,6 +43,7 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/backoffice_contract_demo.xml",
+        "demo/backoffice_bid_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {
