@@ -34,6 +34,7 @@
         "views/backoffice_sample_views.xml",
         "views/backoffice_expense_views.xml",
         "views/backoffice_bid_views.xml",
+        "views/backoffice_workbench_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
         "views/account_move_views.xml",

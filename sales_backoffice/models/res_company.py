@@ -44,6 +44,11 @@ class ResCompany(models.Model):
         string="Expense Claims Journal",
         help="Purchase journal where approved claims are posted.",
     )
+    signed_copy_days = fields.Integer(
+        "Signed Copy Due (days)",
+        default=14,
+        help="Days after signature within which the customer's signed copy should be back.",
+    )
     bid_reminder_days = fields.Integer("Remind Tender Deadlines (days ahead)", default=3)
     sample_expiry_warning_days = fields.Integer("Warn Before Expiry (days)", default=30)
 

@@ -30,3 +30,4 @@ class ResConfigSettings(models.TransientModel):
     )
     expense_journal_id = fields.Many2one(related="company_id.expense_journal_id", readonly=False)
     bid_reminder_days = fields.Integer(related="company_id.bid_reminder_days", readonly=False)
+    signed_copy_days = fields.Integer(related="company_id.signed_copy_days", readonly=False)
