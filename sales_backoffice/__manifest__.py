@@ -7,7 +7,7 @@
     "website": "https://github.com/sales-backoffice/sales_backoffice",
     "author": "Sales Back Office developers",
     "license": "LGPL-3",
-    "depends": ["sale_management", "sale_stock", "account"],
+    "depends": ["sale_management", "sale_stock", "account", "digest"],
     "external_dependencies": {"python": ["openpyxl"]},
     "data": [
         "security/sales_backoffice_groups.xml",
@@ -35,6 +35,7 @@
         "views/backoffice_expense_views.xml",
         "views/backoffice_bid_views.xml",
         "views/backoffice_workbench_views.xml",
+        "views/digest_digest_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
         "views/account_move_views.xml",

@@ -21,3 +21,4 @@ from . import backoffice_expense_claim
 from . import backoffice_expense_claim_line
 from . import backoffice_expense_claim_review
 from . import backoffice_workbench
+from . import digest_digest

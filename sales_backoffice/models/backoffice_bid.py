@@ -81,6 +81,7 @@ class BackofficeBid(models.Model):
     winning_price = fields.Monetary(currency_field="currency_id", tracking=True)
     lost_reason_id = fields.Many2one("backoffice.bid.lost.reason", tracking=True)
     order_id = fields.Many2one("sale.order", string="Quotation", copy=False, readonly=True)
+    date_closed = fields.Date(readonly=True, copy=False, help="When the tender was won or lost.")
     win_rate = fields.Float(
         "Win Rate (%)",
         compute="_compute_market",
@@ -171,7 +172,10 @@ class BackofficeBid(models.Model):
 
     def write(self, vals):
         if "stage_id" in vals:
-            self._check_stage_allowed(self.env["backoffice.bid.stage"].browse(vals["stage_id"]))
+            stage = self.env["backoffice.bid.stage"].browse(vals["stage_id"])
+            self._check_stage_allowed(stage)
+            closed = stage.is_won or stage.is_lost
+            vals["date_closed"] = fields.Date.context_today(self) if closed else False
         assigned = self.filtered(
             lambda bid: vals.get("user_id") and bid.user_id.id != vals["user_id"]
         )

@@ -16,7 +16,15 @@ CLAIM_STATES = [
 ]
 MANAGER_GROUP = "sales_backoffice.group_backoffice_manager"
 USER_GROUP = "sales_backoffice.group_backoffice_user"
-PROTECTED_FIELDS = {"state", "review_ids", "auditor_id", "approver_id", "move_id", "finding_ids"}
+PROTECTED_FIELDS = {
+    "state",
+    "review_ids",
+    "auditor_id",
+    "approver_id",
+    "move_id",
+    "finding_ids",
+    "date_approved",
+}
 
 
 class BackofficeExpenseClaim(models.Model):
@@ -84,6 +92,7 @@ class BackofficeExpenseClaim(models.Model):
     auditor_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     approver_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, copy=False)
+    date_approved = fields.Date(readonly=True, copy=False)
     refuse_reason = fields.Text(readonly=True, copy=False)
 
     # ---------------------------------------------------------------- computes
@@ -428,7 +437,11 @@ class BackofficeExpenseClaim(models.Model):
             claim._compute_findings()
             claim._check_no_open_block(self.env._("approved"))
             claim._review_record("approve", self.env._("Approved"))
-            claim._set_state("approved", approver_id=self.env.uid)
+            claim._set_state(
+                "approved",
+                approver_id=self.env.uid,
+                date_approved=fields.Date.context_today(claim),
+            )
         return True
 
     def action_refuse(self, reason=None):

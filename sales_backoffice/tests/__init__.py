@@ -10,3 +10,4 @@ from . import test_expense_tour
 from . import test_bid
 from . import test_bid_tour
 from . import test_workbench
+from . import test_digest

@@ -305,6 +305,7 @@ class TestBids(BackofficeCommon):
         self.assertEqual(order.state, "draft")
         self.assertTrue(bid.is_won)
         self.assertEqual(bid.win_rate, 100)
+        self.assertEqual(bid.date_closed, date.today())
 
     def test_lost_records_winner(self):
         bid = self._bid(our_price=50000)
