@@ -1,5 +1,5 @@
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 from odoo import Command
 from odoo.tests import Form, new_test_user
@@ -185,6 +185,15 @@ class BackofficeCommon(TestSaleCommon):
         invoice.invoice_date = invoice.invoice_date or date.today()
         if post:
             (invoice.with_user(user) if user else invoice).action_post()
+        return invoice
+
+    def _overdue_invoice(self, order, days):
+        """Invoice and post ``order`` with its due date ``days`` days ago."""
+        invoice = order._create_invoices()
+        invoice.invoice_payment_term_id = False
+        invoice.invoice_date = date.today() - timedelta(days=days)
+        invoice.invoice_date_due = date.today() - timedelta(days=days)
+        invoice.action_post()
         return invoice
 
     def _pay(self, invoice, amount, currency=None, payment_date=None):

@@ -293,12 +293,7 @@ class TestReturnsAndMilestones(BackofficeCommon):
 class TestReceivables(BackofficeCommon):
     def _overdue_contract(self, days, user=None):
         order = self._create_contract([(self.product_valve, 2, 150.0)], user=user)
-        invoice = order._create_invoices()
-        invoice.invoice_payment_term_id = False
-        invoice.invoice_date = date.today() - timedelta(days=days)
-        invoice.invoice_date_due = date.today() - timedelta(days=days)
-        invoice.action_post()
-        return order, invoice
+        return order, self._overdue_invoice(order, days)
 
     def _dunning(self, order):
         return order.activity_ids.filtered(

@@ -12,11 +12,7 @@ class TestDigest(BackofficeCommon):
         invoice = self._invoice(order)
         self._pay(invoice, 200.0)
         late = self._create_contract([(self.product_valve, 1, 150.0)])
-        late_invoice = late._create_invoices()
-        late_invoice.invoice_payment_term_id = False
-        late_invoice.invoice_date = date.today() - timedelta(days=20)
-        late_invoice.invoice_date_due = date.today() - timedelta(days=20)
-        late_invoice.action_post()
+        late_invoice = self._overdue_invoice(late, 20)
         bid = (
             self.env["backoffice.bid"]
             .with_user(self.bo_manager)

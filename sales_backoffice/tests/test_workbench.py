@@ -11,11 +11,7 @@ class TestWorkbench(BackofficeCommon):
         order = self._create_contract([(self.product_valve, 1, 150.0)], user=user)
         if ref:
             order.contract_ref = ref
-        invoice = order._create_invoices()
-        invoice.invoice_payment_term_id = False
-        invoice.invoice_date = date.today() - timedelta(days=10)
-        invoice.invoice_date_due = date.today() - timedelta(days=10)
-        invoice.action_post()
+        self._overdue_invoice(order, 10)
         return order
 
     def _tiles(self, user):
@@ -88,9 +84,5 @@ class TestWorkbenchTour(BackofficeCommon, HttpCase):
     def test_workbench_tour(self):
         order = self._create_contract([(self.product_valve, 1, 150.0)])
         order.contract_ref = "TOUR/OVERDUE"
-        invoice = order._create_invoices()
-        invoice.invoice_payment_term_id = False
-        invoice.invoice_date = date.today() - timedelta(days=10)
-        invoice.invoice_date_due = date.today() - timedelta(days=10)
-        invoice.action_post()
+        self._overdue_invoice(order, 10)
         self.start_tour("/odoo", "sales_backoffice_workbench_tour", login=self.bo_user.login)
