@@ -11,3 +11,4 @@ from . import test_bid
 from . import test_bid_tour
 from . import test_workbench
 from . import test_digest
+from . import test_translation
