@@ -7,7 +7,7 @@
     "website": "https://github.com/sales-backoffice/sales_backoffice",
     "author": "Sales Back Office developers",
     "license": "LGPL-3",
-    "depends": ["sale_management", "sale_stock", "account", "digest"],
+    "depends": ["sale_management", "sale_stock", "account", "digest", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["openpyxl"]},
     "data": [
         "security/sales_backoffice_groups.xml",
@@ -23,6 +23,7 @@
         "data/backoffice_sample_data.xml",
         "data/backoffice_expense_data.xml",
         "data/backoffice_bid_data.xml",
+        "data/spreadsheet_dashboard_data.xml",
         "report/backoffice_contract_reports.xml",
         "report/backoffice_expense_reports.xml",
         "wizard/backoffice_contract_milestone_views.xml",

@@ -12,3 +12,4 @@ from . import test_bid_tour
 from . import test_workbench
 from . import test_digest
 from . import test_translation
+from . import test_dashboard
