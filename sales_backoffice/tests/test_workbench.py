@@ -77,6 +77,11 @@ class TestWorkbench(BackofficeCommon):
             ]
         )
         self.assertEqual(cost(), small)
+        tiles = self._tiles(self.bo_manager)
+        self.env.invalidate_all()
+        # One count per tile (11), the company's settings and the user's groups.
+        with self.assertQueryCount(13):
+            tiles.mapped("count")
 
 
 @tagged("post_install", "-at_install")
