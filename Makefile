@@ -7,8 +7,8 @@ run:  ## venv, dependencies, throwaway PostgreSQL, demo database, web client on 
 test:  ## every test suite, ends with "N passed, N failed"
 	bash scripts/test.sh
 
-lint:  ## ruff and pylint-odoo through pre-commit
-	.cache/venv/bin/pre-commit run --all-files
+lint:  ## ruff, pylint-odoo and oca-checks-odoo-module through pre-commit
+	bash scripts/lint.sh
 
 bench:  ## benchmarks under tests/benchmarks (figures, not assertions)
 	bash scripts/bench.sh

@@ -1,12 +1,6 @@
 """End to end: start the server exactly as command one (`make run`) does, on
 the test database, and talk to it over HTTP and JSON-RPC like a client."""
 
-import os
-import signal
-import subprocess
-import time
-
-import pytest
 import requests
 
 
@@ -22,44 +16,6 @@ def _jsonrpc(base, service, method, *args):
     body = response.json()
     assert "error" not in body, body.get("error")
     return body["result"]
-
-
-@pytest.fixture(scope="module")
-def server(root, e2e_db, e2e_port, tmp_path_factory):
-    log_path = tmp_path_factory.mktemp("e2e") / "server.log"
-    env = dict(os.environ, BO_DB=e2e_db, BO_HTTP_PORT=str(e2e_port))
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            ["bash", str(root / "scripts" / "run.sh")],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{e2e_port}"
-    deadline = time.monotonic() + 300
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"server exited early ({proc.returncode}):\n{log_path.read_text()[-4000:]}"
-                )
-            try:
-                if requests.get(f"{base}/web/health", timeout=5).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server did not answer in 300 s:\n{log_path.read_text()[-4000:]}")
-            time.sleep(1)
-        yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def test_login_page_answers(server, e2e_db):
