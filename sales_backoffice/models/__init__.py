@@ -20,5 +20,6 @@ from . import backoffice_expense_finding
 from . import backoffice_expense_claim
 from . import backoffice_expense_claim_line
 from . import backoffice_expense_claim_review
+from . import ir_attachment
 from . import backoffice_workbench
 from . import digest_digest

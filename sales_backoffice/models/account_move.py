@@ -31,26 +31,7 @@ class AccountMove(models.Model):
         res = super().write(vals)
         if "state" in vals:
             self.env["backoffice.contract.event"]._sync_invoices(self)
-            self._backoffice_sync_claims()
         return res
-
-    def _backoffice_sync_claims(self):
-        """Expense claims follow their entry: posted, paid, back to approved.
-        A change on a payment reaches the claims it settles."""
-        related = self.filtered(
-            lambda move: move.move_type == "in_receipt" or move.origin_payment_id
-        )
-        if not related:
-            return
-        lines = related.line_ids
-        partials = lines.matched_debit_ids | lines.matched_credit_ids
-        moves = related | partials.debit_move_id.move_id | partials.credit_move_id.move_id
-        receipts = moves.filtered(lambda move: move.move_type == "in_receipt")
-        if receipts:
-            # Claims follow their entry's state for whoever changed it.
-            self.env["backoffice.expense.claim"].sudo().search(
-                [("move_id", "in", receipts.ids)]
-            )._sync_move_state()
 
     # ------------------------------------------------------------ invoice check
     def _post(self, soft=True):

@@ -9,13 +9,4 @@ class AccountPartialReconcile(models.Model):
         partials = super().create(vals_list)
         # Payment events disappear with their partial (ondelete cascade).
         self.env["backoffice.contract.event"]._record_partials(partials)
-        (
-            partials.debit_move_id.move_id | partials.credit_move_id.move_id
-        )._backoffice_sync_claims()
         return partials
-
-    def unlink(self):
-        moves = self.debit_move_id.move_id | self.credit_move_id.move_id
-        res = super().unlink()
-        moves.exists()._backoffice_sync_claims()
-        return res

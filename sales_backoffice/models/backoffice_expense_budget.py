@@ -10,10 +10,11 @@ class BackofficeExpenseBudget(models.Model):
     _name = "backoffice.expense.budget"
     _description = "Sales Expense Budget"
     _order = "date_from desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", index=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", index=True, check_company=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", index=True, check_company=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )

@@ -5,6 +5,7 @@ class BackofficeExpenseCategory(models.Model):
     _name = "backoffice.expense.category"
     _description = "Expense Category"
     _order = "sequence, name, id desc"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)

@@ -1,11 +1,16 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+USER_GROUP = "sales_backoffice.group_backoffice_user"
+# What the audit writes on a submitted claim's lines.
+AUDIT_FIELDS = {"amount_approved", "adjust_reason"}
 
 
 class BackofficeExpenseClaimLine(models.Model):
     _name = "backoffice.expense.claim.line"
     _description = "Sales Expense Line"
     _order = "date, id"
+    _check_company_auto = True
 
     claim_id = fields.Many2one(
         "backoffice.expense.claim", required=True, ondelete="cascade", index=True
@@ -15,7 +20,9 @@ class BackofficeExpenseClaimLine(models.Model):
     team_id = fields.Many2one(related="claim_id.team_id", store=True)
     state = fields.Selection(related="claim_id.state", store=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
-    category_id = fields.Many2one("backoffice.expense.category", required=True, index=True)
+    category_id = fields.Many2one(
+        "backoffice.expense.category", required=True, index=True, check_company=True
+    )
     description = fields.Char()
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id
@@ -35,13 +42,16 @@ class BackofficeExpenseClaimLine(models.Model):
         compute="_compute_amount_approved",
         store=True,
         readonly=False,
+        copy=False,
         help="What the audit accepts; lower than the claimed amount only with a reason.",
     )
-    adjust_reason = fields.Char("Adjustment Reason")
-    receipt_ref = fields.Char("Receipt Number", index="btree_not_null")
-    attachment_ids = fields.Many2many("ir.attachment", string="Receipts")
-    partner_id = fields.Many2one("res.partner", string="Customer")
-    order_id = fields.Many2one("sale.order", string="Contract")
+    adjust_reason = fields.Char("Adjustment Reason", copy=False)
+    receipt_ref = fields.Char("Receipt Number", index="btree_not_null", copy=False)
+    # Receipts are attachments bound to their line (res_model, res_id): they
+    # freeze with the claim (see ir.attachment).
+    attachment_ids = fields.Many2many("ir.attachment", string="Receipts", copy=False)
+    partner_id = fields.Many2one("res.partner", string="Customer", check_company=True)
+    order_id = fields.Many2one("sale.order", string="Contract", check_company=True)
 
     @api.depends("amount", "currency_id", "date", "claim_id.company_id")
     def _compute_amount_company(self):
@@ -91,6 +101,15 @@ class BackofficeExpenseClaimLine(models.Model):
                     self.env._("%s: say why the approved amount is lower.", label)
                 )
 
+    # -------------------------------------------------------------------- CRUD
+    @api.model
+    def _backoffice_computed_fields(self):
+        return {
+            name
+            for name, field in self._fields.items()
+            if (field.compute or field.related) and field.readonly and not field.inverse
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -102,10 +121,47 @@ class BackofficeExpenseClaimLine(models.Model):
                         what=vals.get("description") or vals.get("amount"),
                     )
                 )
+            if not self.env.su:
+                refused = (AUDIT_FIELDS | self._backoffice_computed_fields()) & set(vals)
+                if refused:
+                    raise UserError(
+                        self.env._(
+                            "%s are set by the audit, not with the expense.",
+                            ", ".join(sorted(refused)),
+                        )
+                    )
+        if not self.env.su:
+            claims = self.env["backoffice.expense.claim"].browse(
+                {vals["claim_id"] for vals in vals_list if vals.get("claim_id")}
+            )
+            claims._check_lines_open()
         lines = super().create(vals_list)
+        if not self.env.su:
+            lines._check_receipts()
         lines._attach_receipts()
         lines.claim_id._after_lines_change()
         return lines
+
+    def _check_receipts(self):
+        """A receipt is uploaded for its line: an attachment of another
+        document or person is not taken over."""
+        for line in self:
+            # Read in full to see where each receipt belongs.
+            for receipt in line.sudo().attachment_ids:
+                own_upload = not receipt.res_id and receipt.create_uid == self.env.user
+                bound_here = (receipt.res_model, receipt.res_id) == (line._name, line.id)
+                if not (own_upload or bound_here):
+                    raise UserError(
+                        self.env._(
+                            "%(line)s: receipt %(receipt)s belongs to another document; upload it again.",
+                            line=line._label(),
+                            receipt=receipt.name,
+                        )
+                    )
+
+    def _label(self):
+        self.ensure_one()
+        return f"{self.claim_id.name}, {self.date} {self.description or self.category_id.name}"
 
     def _attach_receipts(self):
         """Link the receipts to their line, so whoever may read the claim may
@@ -117,35 +173,57 @@ class BackofficeExpenseClaimLine(models.Model):
 
     def write(self, vals):
         claims = self.claim_id
-        for line in self:
-            state = line.claim_id.state
-            audit_only = set(vals) <= {"amount_approved", "adjust_reason"}
-            if state in ("audited", "approved", "posted", "paid", "refused") and not self.env.su:
-                raise UserError(
-                    self.env._("%s is past its audit; its lines are locked.", line.claim_id.name)
-                )
-            if state == "submitted" and audit_only and line.claim_id.user_id == self.env.user:
-                raise UserError(self.env._("The claimant does not adjust the approved amounts."))
-            if (
-                audit_only
-                and not self.env.user.has_group("sales_backoffice.group_backoffice_user")
-                and not (self.env.su)
-                and state != "draft"
-            ):
-                raise UserError(self.env._("Only the audit adjusts approved amounts."))
-        res = super().write(vals)
+        if self.env.su:
+            res = super().write(vals)
+        else:
+            self._check_write(vals)
+            audit_vals = {name: vals[name] for name in AUDIT_FIELDS & set(vals)}
+            line_vals = {name: value for name, value in vals.items() if name not in audit_vals}
+            res = super().write(line_vals) if line_vals else True
+            if "attachment_ids" in line_vals:
+                self._check_receipts()
+            if audit_vals:
+                # The auditor's right, the claim's state and its claimant were
+                # checked above; the approved amounts are the audit's fields.
+                lines_sudo = self.sudo()
+                lines_sudo.write(audit_vals)
         if "attachment_ids" in vals:
             self._attach_receipts()
         (claims | self.claim_id)._after_lines_change()
         return res
 
+    def _check_write(self, vals):
+        computed = self._backoffice_computed_fields() & set(vals)
+        if computed:
+            raise UserError(
+                self.env._("%s are computed and cannot be written.", ", ".join(sorted(computed)))
+            )
+        if set(vals) - AUDIT_FIELDS:
+            self.claim_id._check_lines_open()
+            if "claim_id" in vals:
+                # A line moves only between draft claims its writer may change.
+                self.env["backoffice.expense.claim"].browse(vals["claim_id"])._check_lines_open()
+        if set(vals) & AUDIT_FIELDS:
+            self._check_can_adjust()
+
+    def _check_can_adjust(self):
+        user = self.env.user
+        for claim in self.claim_id:
+            if claim.approval_state != "submitted":
+                raise UserError(
+                    self.env._(
+                        "%s is not being audited; its approved amounts are fixed.", claim.name
+                    )
+                )
+            if claim._is_own_claim(user):
+                raise AccessError(self.env._("The claimant does not adjust the approved amounts."))
+            if not user.has_group(USER_GROUP):
+                raise AccessError(self.env._("Only the audit adjusts approved amounts."))
+
     @api.ondelete(at_uninstall=False)
-    def _unlink_only_open(self):
-        if (
-            any(line.claim_id.state not in ("draft", "submitted") for line in self)
-            and not self.env.su
-        ):
-            raise UserError(self.env._("Lines of an audited claim cannot be deleted."))
+    def _unlink_only_draft(self):
+        if not self.env.su:
+            self.claim_id._check_lines_open()
 
     def unlink(self):
         claims = self.claim_id

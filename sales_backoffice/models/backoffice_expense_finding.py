@@ -9,21 +9,30 @@ FINDING_RULES = [
     ("over_budget", "Over Budget"),
 ]
 SEVERITIES = [("warn", "Warning"), ("block", "Blocking")]
+USER_GROUP = "sales_backoffice.group_backoffice_user"
 
 
 class BackofficeExpenseFinding(models.Model):
     _name = "backoffice.expense.finding"
     _description = "Expense Audit Finding"
     _order = "severity desc, id"
+    _check_company_auto = True
 
     claim_id = fields.Many2one(
         "backoffice.expense.claim", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="claim_id.company_id", store=True, index=True)
-    line_id = fields.Many2one("backoffice.expense.claim.line", ondelete="cascade")
+    line_id = fields.Many2one(
+        "backoffice.expense.claim.line", ondelete="cascade", check_company=True
+    )
     rule = fields.Selection(FINDING_RULES, required=True)
     severity = fields.Selection(SEVERITIES, required=True)
-    message = fields.Char(required=True)
+    message = fields.Char(required=True, help="What the claimant reads.")
+    detail = fields.Char(
+        groups=USER_GROUP,
+        help="The figures behind the finding (budgets, other people's claims): for "
+        "the back office only.",
+    )
     waived_by_id = fields.Many2one("res.users", readonly=True)
     waive_reason = fields.Char(readonly=True)
     is_open_block = fields.Boolean(compute="_compute_is_open_block")

@@ -7,6 +7,7 @@ from . import test_sample
 from . import test_sample_tour
 from . import test_expense
 from . import test_expense_tour
+from . import test_expense_security
 from . import test_bid
 from . import test_bid_tour
 from . import test_workbench

@@ -5,14 +5,16 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from ..tools.xlsx import Column, XlsxWriter
 from .common import BackofficeCommon
 
 
 @tagged("post_install", "-at_install")
-class TestExpenseClaims(BackofficeCommon):
+class ExpenseCommon(BackofficeCommon):
+    """Categories, a trip and helpers shared by the expense tests."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -54,7 +56,7 @@ class TestExpenseClaims(BackofficeCommon):
             .create({"name": "receipt.pdf", "datas": base64.b64encode(b"%PDF-1.4 receipt")})
         )
 
-    def _claim(self, lines=None, user=None, **vals):
+    def _claim(self, lines=None, user=None, ref="H-001", **vals):
         lines = (
             lines
             if lines is not None
@@ -63,7 +65,7 @@ class TestExpenseClaims(BackofficeCommon):
                     "date": self.monday,
                     "category_id": self.hotel.id,
                     "amount": 420.0,
-                    "receipt_ref": "H-001",
+                    "receipt_ref": ref,
                     "attachment_ids": [(6, 0, self._receipt(user).ids)],
                 },
                 {
@@ -88,6 +90,16 @@ class TestExpenseClaims(BackofficeCommon):
     def _rules(self, claim):
         return {(f.rule, f.severity) for f in claim.finding_ids}
 
+    def _approved_claim(self, **vals):
+        claim = self._claim(**vals)
+        claim.action_submit()
+        claim.with_user(self.bo_user).action_audit()
+        claim.with_user(self.bo_manager).action_approve()
+        return claim
+
+
+@tagged("post_install", "-at_install")
+class TestExpenseClaims(ExpenseCommon):
     # ------------------------------------------------------------- findings
     def test_clean_claim_has_no_findings(self):
         claim = self._claim()
@@ -130,15 +142,20 @@ class TestExpenseClaims(BackofficeCommon):
         second = self._claim(user=self.other_salesman)
         second.action_submit()
         self.assertIn(("duplicate_receipt", "block"), self._rules(second))
-        self.assertIn(
-            first.name,
-            second.finding_ids.filtered(lambda f: f.rule == "duplicate_receipt").message,
-        )
+        duplicate = second.finding_ids.filtered(lambda f: f.rule == "duplicate_receipt")
+        self.assertIn(first.name, duplicate.with_user(self.bo_user).detail)
+        # The other claimant's claim is named to the back office only.
+        self.assertNotIn(first.name, duplicate.message)
 
     def test_findings_follow_line_changes(self):
         claim = self._claim()
         claim.action_submit()
-        claim.line_ids.filtered(lambda line: line.category_id == self.meals).amount = 260.0
+        meals = claim.line_ids.filtered(lambda line: line.category_id == self.meals)
+        with self.assertRaisesRegex(UserError, "lines are locked"):
+            meals.with_user(self.salesman).amount = 260.0
+        claim.action_reset_to_draft()
+        meals.with_user(self.salesman).amount = 260.0
+        claim.action_submit()
         self.assertIn(("over_cap", "block"), self._rules(claim))
 
     def test_blocking_finding_stops_audit_until_waived(self):
@@ -147,12 +164,21 @@ class TestExpenseClaims(BackofficeCommon):
         with self.assertRaisesRegex(UserError, "needs a receipt"):
             claim.with_user(self.bo_user).action_audit()
         with self.assertRaises(AccessError):
-            claim.with_user(self.bo_user).action_waive_findings("fine")
+            claim.with_user(self.bo_user).action_waive_findings()
+        with self.assertRaises(AccessError):
+            claim.with_user(self.bo_user)._do_waive_findings("fine")
         with self.assertRaisesRegex(UserError, "Say why"):
-            claim.with_user(self.bo_manager).action_waive_findings(" ")
-        claim.with_user(self.bo_manager).action_waive_findings(
-            "Hotel lost the receipt; confirmed by phone"
+            claim.with_user(self.bo_manager)._do_waive_findings(" ")
+        action = claim.with_user(self.bo_manager).action_waive_findings()
+        self.assertEqual(action["res_model"], "backoffice.expense.decide")
+        self.assertEqual(action["context"]["default_action"], "waive")
+        decide = Form(
+            self.env["backoffice.expense.decide"]
+            .with_user(self.bo_manager)
+            .with_context(**action["context"])
         )
+        decide.reason = "Hotel lost the receipt; confirmed by phone"
+        decide.save().action_confirm()
         claim.with_user(self.bo_user).action_audit()
         self.assertEqual(claim.state, "audited")
         self.assertEqual(claim.finding_ids.waived_by_id, self.bo_manager)
@@ -223,13 +249,6 @@ class TestExpenseClaims(BackofficeCommon):
         self.assertAlmostEqual(claim.amount_approved, 380.0)
 
     # --------------------------------------------------------------- posting
-    def _approved_claim(self, **vals):
-        claim = self._claim(**vals)
-        claim.action_submit()
-        claim.with_user(self.bo_user).action_audit()
-        claim.with_user(self.bo_manager).action_approve()
-        return claim
-
     def test_post_pay_unreconcile(self):
         order = self._create_contract([(self.product_valve, 2, 150.0)])
         order.order_line.analytic_distribution = {str(self.analytic.id): 100}

@@ -26,8 +26,8 @@ function addLine(category, description, amount) {
     ];
 }
 
-// Run by the Python test in three sessions: the salesperson, the auditor and
-// the approving manager.
+// Run by the Python test in four sessions: the salesperson, the auditor, the
+// manager waiving a finding and the approving manager.
 registry.category("web_tour.tours").add("sales_backoffice_expense_submit_tour", {
     url: "/odoo/backoffice-expenses",
     steps: () => [
@@ -74,6 +74,39 @@ registry.category("web_tour.tours").add("sales_backoffice_expense_audit_tour", {
         },
         {
             trigger: ".o_field_widget[name=line_ids] td:contains('Dinner with the buyer')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("sales_backoffice_expense_waive_tour", {
+    steps: () => [
+        {
+            content: "A manager waives the missing receipt, with a reason",
+            trigger: ".o_statusbar_buttons button[name=action_waive_findings]",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=reason] textarea",
+            run: "edit Receipt lost by the hotel, copy requested",
+        },
+        {
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "The dialog closes and the finding is waived",
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            trigger: ".o_notebook_headers a:contains('Findings')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=finding_ids] td:contains('Receipt lost by the hotel')",
+        },
+        {
+            content: "Nothing is left to waive",
+            trigger: ".o_statusbar_buttons:not(:has(button[name=action_waive_findings]))",
         },
     ],
 });
