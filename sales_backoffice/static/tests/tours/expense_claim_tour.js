@@ -1,6 +1,12 @@
 import { registry } from "@web/core/registry";
 
-function addLine(category, description, amount) {
+// The row'th line of the list while it is being edited: waiting for it keeps
+// a step from typing into the previous row before the new one is open.
+function row(index) {
+    return `.o_field_widget[name=line_ids] .o_data_row:nth-child(${index}).o_selected_row`;
+}
+
+function addLine(index, category, description, amount) {
     return [
         {
             content: `Add a ${category} expense`,
@@ -8,7 +14,7 @@ function addLine(category, description, amount) {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name=line_ids] .o_selected_row .o_field_widget[name=category_id] input",
+            trigger: `${row(index)} .o_field_widget[name=category_id] input`,
             run: `edit ${category}`,
         },
         {
@@ -16,11 +22,11 @@ function addLine(category, description, amount) {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name=line_ids] .o_selected_row .o_field_widget[name=description] input",
+            trigger: `${row(index)} .o_field_widget[name=description] input`,
             run: `edit ${description}`,
         },
         {
-            trigger: ".o_field_widget[name=line_ids] .o_selected_row .o_field_widget[name=amount] input",
+            trigger: `${row(index)} .o_field_widget[name=amount] input`,
             run: `edit ${amount}`,
         },
     ];
@@ -40,12 +46,12 @@ registry.category("web_tour.tours").add("sales_backoffice_expense_submit_tour", 
             trigger: ".o_field_widget[name=route] input",
             run: "edit Shanghai - Suzhou",
         },
-        ...addLine("Hotel", "Two nights in Suzhou", "420"),
+        ...addLine(1, "Hotel", "Two nights in Suzhou", "420"),
         {
-            trigger: ".o_field_widget[name=line_ids] .o_selected_row .o_field_widget[name=receipt_ref] input",
+            trigger: `${row(1)} .o_field_widget[name=receipt_ref] input`,
             run: "edit H-100",
         },
-        ...addLine("Meals", "Dinner with the buyer", "80"),
+        ...addLine(2, "Meals", "Dinner with the buyer", "80"),
         {
             content: "Submit the claim (saves it)",
             trigger: "button[name=action_submit]",
