@@ -269,13 +269,17 @@ class TestExpenseSecurity(ExpenseCommon):
             lines=[{"date": self.monday, "category_id": self.meals.id, "amount": 20.0}]
         )
         approved_line = approved.line_ids[:1]
-        draft_line = self.env["backoffice.expense.claim.line"].sudo().create(
-            {
-                "claim_id": draft.id,
-                "date": self.monday,
-                "category_id": self.meals.id,
-                "amount": 30.0,
-            }
+        draft_line = (
+            self.env["backoffice.expense.claim.line"]
+            .sudo()
+            .create(
+                {
+                    "claim_id": draft.id,
+                    "date": self.monday,
+                    "category_id": self.meals.id,
+                    "amount": 30.0,
+                }
+            )
         )
         for user in (self.salesman, self.bo_user, self.bo_manager):
             # Into an approved claim, out of an approved claim.
@@ -412,19 +416,27 @@ class TestExpenseSecurity(ExpenseCommon):
     # ------------------------------------------------------------ companies
     def test_records_of_another_company_are_refused(self):
         other = self.env["res.company"].sudo().create({"name": "Other Trading Co"})
-        account = self.env["account.account"].sudo().create(
-            {
-                "name": "Travel",
-                "code": "629900",
-                "account_type": "expense",
-                "company_ids": [Command.set(other.ids)],
-            }
+        account = (
+            self.env["account.account"]
+            .sudo()
+            .create(
+                {
+                    "name": "Travel",
+                    "code": "629900",
+                    "account_type": "expense",
+                    "company_ids": [Command.set(other.ids)],
+                }
+            )
         )
-        foreign_category = self.env["backoffice.expense.category"].sudo().create(
-            {"name": "Hotel abroad", "account_id": account.id, "company_id": other.id}
+        foreign_category = (
+            self.env["backoffice.expense.category"]
+            .sudo()
+            .create({"name": "Hotel abroad", "account_id": account.id, "company_id": other.id})
         )
-        foreign_order = self.env["sale.order"].sudo().create(
-            {"partner_id": self.customer.id, "company_id": other.id}
+        foreign_order = (
+            self.env["sale.order"]
+            .sudo()
+            .create({"partner_id": self.customer.id, "company_id": other.id})
         )
         # The manager works in both companies: only the consistency check refuses.
         self.bo_manager.sudo().company_ids = [Command.link(other.id)]
