@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, sql
 
 from .backoffice_expense_budget import CONSUMING_STATES
 
@@ -135,6 +136,24 @@ class BackofficeExpenseClaim(models.Model):
     )
     date_approved = fields.Date(readonly=True, copy=False)
     refuse_reason = fields.Text(readonly=True, copy=False)
+
+    def _auto_init(self):
+        # Claims from before approval_state: their decision is what their state
+        # said, posted and paid ones were approved.
+        cr = self.env.cr
+        if sql.table_exists(cr, self._table) and not sql.column_exists(
+            cr, self._table, "approval_state"
+        ):
+            sql.create_column(cr, self._table, "approval_state", "varchar")
+            cr.execute(
+                SQL(
+                    "UPDATE %s SET approval_state = CASE WHEN state IN %s THEN %s ELSE state END",
+                    SQL.identifier(self._table),
+                    ("posted", "paid"),
+                    "approved",
+                )
+            )
+        return super()._auto_init()
 
     # ---------------------------------------------------------------- computes
     @api.depends("approval_state", "move_id.state", "move_id.payment_state")
