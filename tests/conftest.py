@@ -58,8 +58,8 @@ def server(root, e2e_db, e2e_port, tmp_path_factory):
             try:
                 if requests.get(f"{base}/web/health", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or still loading the registry
             if time.monotonic() > deadline:
                 pytest.fail(f"server did not answer in 300 s:\n{log_path.read_text()[-4000:]}")
             time.sleep(1)

@@ -33,7 +33,8 @@ class OdooClient:
         body = response.json()
         if "error" in body:
             raise RpcError(body["error"])
-        return body["result"]
+        # Odoo leaves "result" out of the answer when the method returned None.
+        return body.get("result")
 
     def login(self, login, password):
         result = self._post(
