@@ -5,7 +5,11 @@ class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     return_reason_id = fields.Many2one(
-        "backoffice.return.reason", copy=False, tracking=True, index="btree_not_null"
+        "backoffice.return.reason",
+        copy=False,
+        tracking=True,
+        index="btree_not_null",
+        check_company=True,
     )
     needs_redelivery = fields.Boolean(copy=False, tracking=True)
     return_note = fields.Text(copy=False)
