@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class StockPicking(models.Model):
@@ -20,6 +20,12 @@ class StockPicking(models.Model):
         index="btree_not_null",
         readonly=True,
     )
+
+    @api.constrains("return_reason_id", "company_id")
+    def _check_return_reason_company(self):
+        # stock.picking does not check its companies by itself (no
+        # _check_company_auto); the return reason of a transfer is checked here.
+        self._check_company(["return_reason_id"])
 
     def _action_done(self):
         res = super()._action_done()

@@ -288,7 +288,7 @@ class TestContractCompanies(BackofficeCommon):
             )
         delivery = self._deliver(order, {self.product_valve: 1})
         with self.assertRaisesRegex(UserError, "belongs to another company"):
-            delivery.with_user(self.bo_user).return_reason_id = self.other_reason
+            delivery.with_user(self.bo_user).write({"return_reason_id": self.other_reason.id})
         # A shared reason (no company) is fine.
         delivery.with_user(self.bo_user).return_reason_id = self.reason_damaged
         self.assertEqual(delivery.return_reason_id, self.reason_damaged)
