@@ -45,9 +45,10 @@ class AccountMove(models.Model):
         # Constraint methods run as superuser; this check depends on who
         # writes, so it runs here, in the writer's environment.
         field_names = set(field_names)
-        super()._validate_fields(field_names, excluded_names)
+        res = super()._validate_fields(field_names, excluded_names)
         if field_names & {"auto_post", "invoice_line_ids"}:
             self._check_backoffice_auto_post()
+        return res
 
     def _check_backoffice_auto_post(self):
         """Scheduling an invoice that differs from its contract would have the
