@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 EVENT_TYPES = [
     ("signed", "Signed"),
@@ -20,6 +20,21 @@ EVENT_TYPES = [
 DOCUMENT_EVENT_TYPES = ("delivery", "return", "invoice", "refund", "payment")
 # Milestones people record; each of these updates a date on the contract.
 MANUAL_EVENT_TYPES = tuple(key for key, _label in EVENT_TYPES if key not in DOCUMENT_EVENT_TYPES)
+# What people may record by hand: the signature comes with the confirmation.
+USER_EVENT_TYPES = tuple(key for key in MANUAL_EVENT_TYPES if key != "signed")
+# Written by the module's own sync code only (under sudo): the links and
+# figures that make an event a fact about a document.
+DOCUMENT_FIELDS = {
+    "picking_id",
+    "partial_id",
+    "res_model",
+    "res_id",
+    "invoice_share",
+    "amount_total",
+    "date_due",
+}
+# The records an event may name as its source, read for its label.
+SOURCE_MODELS = ("sale.order", "stock.picking", "account.move", "account.payment")
 DISPATCH_METHODS = [
     ("courier", "Courier"),
     ("post", "Post"),
@@ -34,10 +49,16 @@ class BackofficeContractEvent(models.Model):
     _description = "Contract Performance Event"
     _order = "date desc, id desc"
     _rec_name = "event_type"
+    _check_company_auto = True
 
     # ------------------------------------------------------------------ fields
     order_id = fields.Many2one(
-        "sale.order", string="Contract", required=True, index=True, ondelete="cascade"
+        "sale.order",
+        string="Contract",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
     )
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="order_id.partner_id", store=True)
@@ -66,16 +87,24 @@ class BackofficeContractEvent(models.Model):
     )
     note = fields.Text()
     # Links that make a document event vanish with its document.
-    picking_id = fields.Many2one("stock.picking", ondelete="cascade", index="btree_not_null")
+    picking_id = fields.Many2one(
+        "stock.picking", ondelete="cascade", index="btree_not_null", check_company=True
+    )
     move_id = fields.Many2one(
-        "account.move", string="Invoice", ondelete="cascade", index="btree_not_null"
+        "account.move",
+        string="Invoice",
+        ondelete="cascade",
+        index="btree_not_null",
+        check_company=True,
     )
     partial_id = fields.Many2one(
         "account.partial.reconcile", ondelete="cascade", index="btree_not_null"
     )
     date_due = fields.Date(help="Invoices: due date.")
     # Returns
-    return_reason_id = fields.Many2one("backoffice.return.reason", ondelete="restrict")
+    return_reason_id = fields.Many2one(
+        "backoffice.return.reason", ondelete="restrict", check_company=True
+    )
     needs_redelivery = fields.Boolean()
     # Invoice dispatch
     dispatch_method = fields.Selection(DISPATCH_METHODS)
@@ -88,13 +117,30 @@ class BackofficeContractEvent(models.Model):
         for event in self:
             event.is_document_event = event.event_type in DOCUMENT_EVENT_TYPES
 
-    @api.depends("res_model", "res_id")
+    def _source_record(self):
+        """The document this event stands for, from the links the module set:
+        the transfer, the invoice, the payment (or the entry that paid), and
+        for milestones the dispatched invoice or the contract itself."""
+        self.ensure_one()
+        if self.event_type in ("delivery", "return"):
+            return self.picking_id
+        if self.event_type == "payment" and self.res_model in SOURCE_MODELS and self.res_id:
+            return self.env[self.res_model].browse(self.res_id)
+        if self.event_type in DOCUMENT_EVENT_TYPES:
+            return self.move_id
+        return self.move_id or self.order_id
+
+    @api.depends("event_type", "res_model", "res_id", "move_id", "picking_id", "order_id")
     def _compute_source_name(self):
         for event in self:
-            record = (
-                event.res_model and event.res_id and self.env[event.res_model].browse(event.res_id)
+            record = event._source_record()
+            # Only the names of the documents the event is linked to (known
+            # models, links written by the module or checked against the
+            # contract), which whoever reads the event may know about.
+            record_sudo = record.sudo()
+            event.source_name = (
+                record_sudo.display_name if record_sudo and record_sudo.exists() else False
             )
-            event.source_name = record.sudo().display_name if record and record.exists() else False
 
     # ------------------------------------------------------------- constraints
     @api.constrains("amount", "event_type")
@@ -152,14 +198,80 @@ class BackofficeContractEvent(models.Model):
                             "their documents; they cannot be entered by hand."
                         )
                     )
-        return super().create(vals_list)
+                self._check_user_vals(vals)
+            # A default from the context is client input too.
+            defaults = {f"default_{name}" for name in DOCUMENT_FIELDS | {"user_id"}}
+            if defaults & set(self.env.context):
+                clean = {
+                    key: value for key, value in self.env.context.items() if key not in defaults
+                }
+                self = self.with_env(self.env(context=clean))
+        events = super().create(vals_list)
+        if not self.env.su:
+            events._check_user_links()
+        return events
 
     def write(self, vals):
-        if not self.env.su and any(event.is_document_event for event in self):
+        if not self.env.su:
+            if any(event.is_document_event for event in self):
+                raise ValidationError(
+                    self.env._("Events recorded from documents change with their documents only.")
+                )
+            if "event_type" in vals and vals["event_type"] not in USER_EVENT_TYPES:
+                raise ValidationError(
+                    self.env._(
+                        "A milestone cannot become a delivery, return, invoice, payment or "
+                        "signature; those are recorded from their documents."
+                    )
+                )
+            if "order_id" in vals and any(event.order_id.id != vals["order_id"] for event in self):
+                raise ValidationError(
+                    self.env._("A milestone stays on the contract it was recorded for.")
+                )
+            self._check_user_vals(vals, create=False)
+        res = super().write(vals)
+        if not self.env.su and "move_id" in vals:
+            self._check_user_links()
+        return res
+
+    @api.model
+    def _check_user_vals(self, vals, create=True):
+        """Refuse the fields only the module's sync code writes."""
+        if create and vals.get("event_type") not in USER_EVENT_TYPES:
             raise ValidationError(
-                self.env._("Events recorded from documents change with their documents only.")
+                self.env._(
+                    "Record a milestone (signed copy returned, original archived, invoice "
+                    "dispatched, acceptance, installation, quality issue or note); the "
+                    "signature is recorded when the contract is confirmed."
+                )
             )
-        return super().write(vals)
+        forged = DOCUMENT_FIELDS & set(vals)
+        if forged:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of a performance event are set from its document only.",
+                    fields=", ".join(sorted(forged)),
+                )
+            )
+        user_id = vals.get("user_id")
+        if "user_id" in vals and (not create or (user_id and user_id != self.env.uid)):
+            raise AccessError(self.env._("A milestone is recorded in the name of who records it."))
+
+    def _check_user_links(self):
+        """A milestone names an invoice only when it is a posted invoice or
+        credit note of its own contract (the dispatched one)."""
+        for event in self.filtered("move_id"):
+            # Only compares the chosen invoice with the contract's; nothing is shown.
+            order_sudo = event.order_id.sudo()
+            contract_moves = order_sudo.invoice_ids.filtered(lambda m: m.state == "posted")
+            if event.move_id.id not in contract_moves.ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(contract)s: %(invoice)s is not a posted invoice of this contract.",
+                        contract=event.order_id.display_name,
+                        invoice=event.move_id.sudo().display_name,
+                    )
+                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_document_event(self):
@@ -171,10 +283,15 @@ class BackofficeContractEvent(models.Model):
     # ---------------------------------------------------------------- business
     def action_open_source(self):
         self.ensure_one()
+        record = self._source_record()
+        if not record:
+            raise UserError(self.env._("This event has no document to open."))
+        # Opening it applies the user's own rights on the document.
+        record.check_access("read")
         return {
             "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
+            "res_model": record._name,
+            "res_id": record.id,
             "views": [(False, "form")],
         }
 

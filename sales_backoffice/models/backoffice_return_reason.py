@@ -5,6 +5,7 @@ class BackofficeReturnReason(models.Model):
     _name = "backoffice.return.reason"
     _description = "Return Reason"
     _order = "sequence, name, id desc"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)

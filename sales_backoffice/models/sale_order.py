@@ -10,6 +10,10 @@ RECEIVABLE_CLASSES = [
 ]
 MANAGER_GROUP = "sales_backoffice.group_backoffice_manager"
 OVERRIDE_FIELDS = {"receivable_class_manual", "receivable_class_reason"}
+# Written by the module only (the classification run, the milestones and a
+# manager's override through write's own checks), never by a caller's values.
+CLASSIFIED_FIELDS = {"receivable_class"}
+MILESTONE_DATE_FIELDS = {"date_signed_copy_returned", "date_original_archived"}
 
 
 class SaleOrder(models.Model):
@@ -39,15 +43,23 @@ class SaleOrder(models.Model):
     )
     contract_event_count = fields.Integer(compute="_compute_contract_event_count")
     bid_id = fields.Many2one(
-        "backoffice.bid", string="Tender", copy=False, index="btree_not_null", readonly=True
+        "backoffice.bid",
+        string="Tender",
+        copy=False,
+        index="btree_not_null",
+        readonly=True,
+        check_company=True,
     )
+    # Not required: the column is on Odoo's own table, and code that runs
+    # without this module loaded (other modules' at-install tests, an upgrade
+    # in progress) inserts orders without it. Empty means "normal" everywhere.
     receivable_class = fields.Selection(
         RECEIVABLE_CLASSES,
         default="normal",
-        required=True,
         copy=False,
         tracking=True,
         index=True,
+        readonly=True,
     )
     receivable_class_manual = fields.Boolean(
         "Class Set by Manager",
@@ -162,18 +174,31 @@ class SaleOrder(models.Model):
                 )
 
     # -------------------------------------------------------------------- CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            protected = CLASSIFIED_FIELDS | OVERRIDE_FIELDS | MILESTONE_DATE_FIELDS
+            forged = protected & {key for vals in vals_list for key in vals}
+            if forged:
+                raise AccessError(
+                    self.env._(
+                        "%(fields)s of a contract are set by the back office, not when "
+                        "creating an order.",
+                        fields=", ".join(sorted(forged)),
+                    )
+                )
+            # A default from the context is client input too.
+            defaults = {f"default_{name}" for name in protected}
+            if defaults & set(self.env.context):
+                clean = {
+                    key: value for key, value in self.env.context.items() if key not in defaults
+                }
+                self = self.with_env(self.env(context=clean))
+        return super().create(vals_list)
+
     def write(self, vals):
-        if (
-            (
-                OVERRIDE_FIELDS & set(vals)
-                or ("receivable_class" in vals and not self.env.context.get("backoffice_classify"))
-            )
-            and not self.env.su
-            and not self.env.user.has_group(MANAGER_GROUP)
-        ):
-            raise AccessError(
-                self.env._("Only a Back Office Manager may override a receivable class.")
-            )
+        if not self.env.su:
+            self._check_protected_write(vals)
         res = super().write(vals)
         if "date_contract_signed" in vals:
             for order in self:
@@ -183,6 +208,35 @@ class SaleOrder(models.Model):
                     # module's own bookkeeping, so no right on events is needed.
                     signed.sudo().date = order.date_contract_signed
         return res
+
+    def _check_protected_write(self, vals):
+        """Refuse what people may not write on contracts: the receivable class
+        (the daily classification's, or a manager's on a contract they took
+        out of it) and the dates that follow the milestones."""
+        if MILESTONE_DATE_FIELDS & set(vals):
+            raise AccessError(
+                self.env._(
+                    "The dates of returned copies and archived originals follow the "
+                    "contract's milestones; record a milestone instead."
+                )
+            )
+        if not (OVERRIDE_FIELDS | CLASSIFIED_FIELDS) & set(vals):
+            return
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._("Only a Back Office Manager may override a receivable class.")
+            )
+        if "receivable_class" in vals:
+            manual = vals.get("receivable_class_manual")
+            unmanaged = self.filtered(lambda order: not order.receivable_class_manual)
+            if manual is False or (manual is None and unmanaged):
+                raise AccessError(
+                    self.env._(
+                        "%(contracts)s: the daily classification sets the receivable class; "
+                        "tick 'Class Set by Manager' and give a reason to set it yourself.",
+                        contracts=", ".join((unmanaged or self).mapped("display_name")),
+                    )
+                )
 
     # ---------------------------------------------------------------- business
     def _action_confirm(self):
@@ -209,7 +263,7 @@ class SaleOrder(models.Model):
                     else today
                 )
             if vals:
-                order.with_context(backoffice_classify=True).write(vals)
+                order.write(vals)
             if not order.contract_event_ids.filtered(lambda e: e.event_type == "signed"):
                 events.append(
                     {
@@ -258,9 +312,10 @@ class SaleOrder(models.Model):
                 if rank[new_class] > rank[row.receivable_class]:
                     worse |= order
         for receivable_class, orders in to_write.items():
-            orders.with_context(backoffice_classify=True).write(
-                {"receivable_class": receivable_class}
-            )
+            # The classification is the module's own decision from the report;
+            # the field refuses every other writer.
+            orders_sudo = orders.sudo()
+            orders_sudo.write({"receivable_class": receivable_class})
         worse._backoffice_remind(
             "sales_backoffice.mail_activity_type_dunning",
             user_by_record=lambda order: order.user_id,

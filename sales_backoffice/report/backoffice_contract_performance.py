@@ -117,7 +117,8 @@ class BackofficeContractPerformance(models.Model):
                    company.currency_id,
                    so.date_order,
                    so.date_contract_signed,
-                   so.receivable_class,
+                   -- Empty (orders written without this module loaded) means normal.
+                   COALESCE(so.receivable_class, 'normal') AS receivable_class,
                    ordered.amount AS amount_ordered,
                    COALESCE(events.delivered, 0) AS amount_delivered,
                    COALESCE(events.returned, 0) AS amount_returned,

@@ -3,6 +3,8 @@ from . import test_contract_performance
 from . import test_contract_reports
 from . import test_contract_tour
 from . import test_contract_queries
+from . import test_contract_security
+from . import test_invoice_check
 from . import test_sample
 from . import test_sample_tour
 from . import test_expense

@@ -1,11 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..models.backoffice_contract_event import DISPATCH_METHODS, EVENT_TYPES, MANUAL_EVENT_TYPES
+from ..models.backoffice_contract_event import DISPATCH_METHODS, EVENT_TYPES, USER_EVENT_TYPES
 
-MILESTONE_TYPES = [
-    (key, label) for key, label in EVENT_TYPES if key in MANUAL_EVENT_TYPES and key != "signed"
-]
+MILESTONE_TYPES = [(key, label) for key, label in EVENT_TYPES if key in USER_EVENT_TYPES]
 
 
 class BackofficeContractMilestone(models.TransientModel):
@@ -56,8 +54,6 @@ class BackofficeContractMilestone(models.TransientModel):
                 "dispatch_method": self.dispatch_method,
                 "carrier_name": self.carrier_name,
                 "tracking_ref": self.tracking_ref,
-                "res_model": "account.move" if self.move_id else "sale.order",
-                "res_id": self.move_id.id or self.order_id.id,
             }
         )
         return {"type": "ir.actions.act_window_close"}

@@ -10,8 +10,11 @@ class BackofficeCustomerStatement(models.TransientModel):
     _name = "backoffice.customer.statement"
     _inherit = ["backoffice.period.mixin"]
     _description = "Customer Reconciliation Statement"
+    _check_company_auto = True
 
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, check_company=True
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
 
     def _statement_data(self):

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 class StockReturnPicking(models.TransientModel):
     _inherit = "stock.return.picking"
 
-    return_reason_id = fields.Many2one("backoffice.return.reason")
+    return_reason_id = fields.Many2one("backoffice.return.reason", check_company=True)
     needs_redelivery = fields.Boolean()
     return_note = fields.Text()
     is_customer_return = fields.Boolean(compute="_compute_is_customer_return")
