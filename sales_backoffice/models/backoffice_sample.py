@@ -193,6 +193,7 @@ class BackofficeSample(models.Model):
                 company = (
                     self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 )
+                # Drawing the next reference needs no right on the sequences.
                 vals["name"] = (
                     self.env["ir.sequence"]
                     .sudo()
