@@ -175,13 +175,13 @@ class BackofficeReviewMixin(models.AbstractModel):
         self.ensure_one()
         if decision not in dict(REVIEW_DECISIONS):
             raise UserError(self.env._("Unknown decision %s.", decision))
-        if decision == "reject" and not (comment or "").strip():
-            raise UserError(self.env._("Say why %s is rejected.", self.display_name))
         self._review_lock()
         user = self.env.user
         refusal = self._review_refusal(user)
         if refusal:
             raise AccessError(refusal)
+        if decision == "reject" and not (comment or "").strip():
+            raise UserError(self.env._("Say why %s is rejected.", self.display_name))
         review_field = self._fields["review_ids"]
         # Safe: the group, the requester and the earlier decisions of this
         # round were checked above, under the row lock; the reviewer holds no
