@@ -12,3 +12,8 @@ class BackofficeExpenseClaimReview(models.Model):
         "backoffice.expense.claim", required=True, ondelete="restrict", index=True, readonly=True
     )
     company_id = fields.Many2one(related="claim_id.company_id", store=True, index=True)
+
+    _unique_reviewer_round = models.UniqueIndex(
+        "(claim_id, review_round, reviewer_id)",
+        "A person decides once per review round of a claim.",
+    )

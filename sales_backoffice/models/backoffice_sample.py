@@ -1,7 +1,8 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, XlsxWriter
+from .backoffice_review_mixin import MANAGER_GROUP
 
 SAMPLE_STATES = [
     ("draft", "Draft"),
@@ -23,14 +24,29 @@ MATERIAL_TYPES = [
     ("certificate", "Certificate"),
     ("other", "Other"),
 ]
-# Fields only the module's actions change.
+USER_GROUP = "sales_backoffice.group_backoffice_user"
+SALESMAN_GROUP = "sales_team.group_sale_salesman"
+# Fields only the module's own methods change (under sudo, after their checks).
 PROTECTED_FIELDS = {
     "state",
     "review_ids",
+    "review_round",
     "picking_ids",
     "fee_move_id",
     "verified_by_id",
     "date_verified",
+    "date_dispatched",
+}
+# What was submitted for review stays as it was reviewed.
+DRAFT_ONLY_FIELDS = {
+    "direction",
+    "material_type",
+    "company_id",
+    "partner_id",
+    "order_id",
+    "bid_id",
+    "line_ids",
+    "required_reviews",
 }
 
 
@@ -44,6 +60,7 @@ class BackofficeSample(models.Model):
     ]
     _description = "Sample and Material Registration"
     _order = "create_date desc, id desc"
+    _check_company_auto = True
     _review_requester_field = "requested_by_id"
 
     # ------------------------------------------------------------------ fields
@@ -62,7 +79,9 @@ class BackofficeSample(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    partner_id = fields.Many2one("res.partner", string="Customer", index=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", index=True, tracking=True, check_company=True
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Salesperson",
@@ -74,10 +93,15 @@ class BackofficeSample(models.Model):
         "res.users",
         required=True,
         readonly=True,
+        tracking=True,
         default=lambda self: self.env.user,
     )
-    order_id = fields.Many2one("sale.order", string="Contract", index="btree_not_null")
-    bid_id = fields.Many2one("backoffice.bid", string="Tender", index="btree_not_null")
+    order_id = fields.Many2one(
+        "sale.order", string="Contract", index="btree_not_null", check_company=True
+    )
+    bid_id = fields.Many2one(
+        "backoffice.bid", string="Tender", index="btree_not_null", check_company=True
+    )
     purpose = fields.Text()
     line_ids = fields.One2many("backoffice.sample.line", "sample_id", string="Items", copy=True)
     state = fields.Selection(
@@ -89,12 +113,16 @@ class BackofficeSample(models.Model):
     review_ids = fields.One2many(
         "backoffice.sample.review", "sample_id", string="Reviews", readonly=True, copy=False
     )
-    carrier_partner_id = fields.Many2one("res.partner", string="Carrier", tracking=True)
+    carrier_partner_id = fields.Many2one(
+        "res.partner", string="Carrier", tracking=True, check_company=True
+    )
     tracking_ref = fields.Char("Tracking Number", tracking=True)
     date_dispatched = fields.Date(copy=False, readonly=True)
     shipping_fee = fields.Monetary(currency_field="currency_id", tracking=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    fee_move_id = fields.Many2one("account.move", string="Fee Entry", copy=False, readonly=True)
+    fee_move_id = fields.Many2one(
+        "account.move", string="Fee Entry", copy=False, readonly=True, check_company=True
+    )
     is_fee_paid = fields.Boolean(compute="_compute_is_fee_paid", string="Fee Paid")
     picking_ids = fields.One2many(
         "stock.picking", "backoffice_sample_id", string="Transfers", readonly=True
@@ -139,14 +167,22 @@ class BackofficeSample(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if not self.env.context.get("backoffice_sample_action") and set(
-                vals
-            ) & PROTECTED_FIELDS - {"state"}:
-                raise UserError(
-                    self.env._(
-                        "Reviews, transfers and fee entries come from the registration's actions."
+            if not self.env.su:
+                protected = set(vals) & PROTECTED_FIELDS - {"state"}
+                if protected:
+                    raise UserError(
+                        self.env._(
+                            "%(fields)s: reviews, transfers, verification and fee entries come "
+                            "from the registration's actions.",
+                            fields=", ".join(sorted(protected)),
+                        )
                     )
-                )
+                if vals.get("requested_by_id", self.env.uid) != self.env.uid and not (
+                    self.env.user.has_group(MANAGER_GROUP)
+                ):
+                    raise UserError(
+                        self.env._("A registration is requested by whoever enters it.")
+                    )
             if vals.get("state", "draft") != "draft":
                 raise UserError(
                     self.env._(
@@ -157,39 +193,62 @@ class BackofficeSample(models.Model):
                 company = (
                     self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 )
+                # Drawing the next reference needs no right on the sequences.
                 vals["name"] = (
-                    self.env["ir.sequence"].with_company(company).next_by_code("backoffice.sample")
+                    self.env["ir.sequence"]
+                    .sudo()
+                    .with_company(company)
+                    .next_by_code("backoffice.sample")
                     or "/"
                 )
             vals.setdefault("requested_by_id", self.env.uid)
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get("backoffice_sample_action"):
-            protected = PROTECTED_FIELDS & set(vals)
-            if protected:
-                raise UserError(
-                    self.env._(
-                        "%(fields)s change through the registration's actions only "
-                        "(submit, approve, reject, dispatch, register return, post fee).",
-                        fields=", ".join(sorted(protected)),
-                    )
-                )
-            if (
-                not self.env.su
-                and not self.env.user.has_group("sales_backoffice.group_backoffice_user")
-                and any(sample.state != "draft" for sample in self)
-            ):
-                raise UserError(
-                    self.env._("Only the back office changes a registration once it is submitted.")
-                )
-            if "required_reviews" in vals and any(s.state not in ("draft",) for s in self):
-                raise UserError(
-                    self.env._(
-                        "The number of reviewers is fixed once a registration is submitted."
-                    )
-                )
+        if not self.env.su:
+            self._check_writable(vals)
         return super().write(vals)
+
+    def _check_writable(self, vals):
+        """What a user may change by hand: nothing the actions own, nothing
+        reviewed once it is submitted, nothing at all for a salesperson then."""
+        protected = PROTECTED_FIELDS & set(vals)
+        if protected:
+            raise UserError(
+                self.env._(
+                    "%(fields)s change through the registration's actions only "
+                    "(submit, approve, reject, dispatch, register return, post fee).",
+                    fields=", ".join(sorted(protected)),
+                )
+            )
+        if "shipping_fee" in vals and self.filtered("fee_move_id"):
+            raise UserError(
+                self.env._(
+                    "%s: the courier fee is posted; reverse its entry instead.",
+                    ", ".join(self.filtered("fee_move_id").mapped("name")),
+                )
+            )
+        submitted = self.filtered(lambda sample: sample.state != "draft")
+        if not submitted:
+            return
+        if not self.env.user.has_group(USER_GROUP):
+            raise UserError(
+                self.env._("Only the back office changes a registration once it is submitted.")
+            )
+        if "required_reviews" in vals:
+            raise UserError(
+                self.env._("The number of reviewers is fixed once a registration is submitted.")
+            )
+        locked = DRAFT_ONLY_FIELDS & set(vals)
+        if locked:
+            raise UserError(
+                self.env._(
+                    "%(samples)s: %(fields)s stay as they were submitted; reset the "
+                    "registration to draft to change them.",
+                    samples=", ".join(submitted.mapped("name")),
+                    fields=", ".join(sorted(locked)),
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -197,10 +256,49 @@ class BackofficeSample(models.Model):
             raise UserError(self.env._("Only draft registrations without reviews can be deleted."))
 
     def _set_state(self, state, **extra):
-        self.with_context(backoffice_sample_action=True).write(dict(extra, state=state))
+        # Safe: every caller checked the user's group and the records' state
+        # before moving them on; the protected fields are written here only.
+        samples_sudo = self.sudo()
+        samples_sudo.write(dict(extra, state=state))
+
+    # ------------------------------------------------------------------ checks
+    def _check_items_editable(self, states=("draft",)):
+        for sample in self:
+            if sample.state not in states:
+                raise UserError(
+                    self.env._(
+                        "%s has left draft: its items stay as they were submitted.",
+                        sample.name,
+                    )
+                )
+
+    def _check_backoffice_user(self, action):
+        if not self.env.su and not self.env.user.has_group(USER_GROUP):
+            raise AccessError(
+                self.env._("Only a Back Office User may %(action)s a registration.", action=action)
+            )
+
+    def _check_owner_or_backoffice(self, action):
+        """A salesperson acts on the registrations they asked for or sell."""
+        user = self.env.user
+        if self.env.su or user.has_group(USER_GROUP):
+            return
+        if not user.has_group(SALESMAN_GROUP):
+            raise AccessError(self.env._("Only sales and back-office users handle samples."))
+        foreign = self.filtered(lambda sample: user not in sample.requested_by_id | sample.user_id)
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "%(user)s may not %(action)s %(samples)s: it is not theirs.",
+                    user=user.name,
+                    action=action,
+                    samples=", ".join(foreign.mapped("name")),
+                )
+            )
 
     # ----------------------------------------------------------------- actions
     def action_submit(self):
+        self._check_owner_or_backoffice(self.env._("submit"))
         for sample in self:
             if sample.state != "draft":
                 raise UserError(self.env._("%s is not a draft.", sample.name))
@@ -211,25 +309,53 @@ class BackofficeSample(models.Model):
         self._set_state("to_review")
         return True
 
-    def action_approve(self, comment=None):
+    def _open_decide(self, decision):
+        self.ensure_one()
+        self._check_decidable()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Review %s", self.name),
+            "res_model": "backoffice.sample.decide",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_sample_id": self.id, "default_decision": decision},
+        }
+
+    def _check_decidable(self):
+        """Raise unless the current user may decide on these registrations now."""
         for sample in self:
-            if sample.state != "to_review":
+            if sample.direction != "outgoing" or sample.state != "to_review":
                 raise UserError(self.env._("%s is not waiting for a review.", sample.name))
+            refusal = sample._review_refusal(self.env.user)
+            if refusal:
+                raise AccessError(refusal)
+
+    def action_approve(self):
+        """Open the review dialog, set to approve."""
+        return self._open_decide("approve")
+
+    def action_reject(self):
+        """Open the review dialog, set to reject (a comment is required)."""
+        return self._open_decide("reject")
+
+    def _do_approve(self, comment=None):
+        for sample in self:
+            sample._check_decidable()
+            # Locks the row, checks the reviewer again and records the decision.
             sample._review_record("approve", comment)
             if sample._review_is_approved():
                 sample._set_state("approved")
                 sample.message_post(
                     body=self.env._(
-                        "Approved by %s.", ", ".join(sample.review_ids.reviewer_id.mapped("name"))
+                        "Approved by %s.", ", ".join(sample._review_approvers().mapped("name"))
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
         return True
 
-    def action_reject(self, comment=None):
+    def _do_reject(self, comment):
         for sample in self:
-            if sample.state != "to_review":
-                raise UserError(self.env._("%s is not waiting for a review.", sample.name))
+            sample._check_decidable()
             sample._review_record("reject", comment)
             sample._set_state("rejected")
             sample.message_post(
@@ -240,22 +366,10 @@ class BackofficeSample(models.Model):
             )
         return True
 
-    def action_open_review(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Review %s", self.name),
-            "res_model": "backoffice.sample.decide",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_sample_id": self.id,
-                "default_decision": self.env.context.get("decision", "approve"),
-            },
-        }
-
     def action_verify(self):
         """Incoming documents: record who checked them and when."""
+        self._check_backoffice_user(self.env._("verify"))
+        self.lock_for_update()
         for sample in self:
             if sample.direction != "incoming" or sample.state not in ("draft", "to_review"):
                 raise UserError(
@@ -270,6 +384,9 @@ class BackofficeSample(models.Model):
         return True
 
     def action_dispatch(self):
+        self._check_backoffice_user(self.env._("dispatch"))
+        # One dispatch per registration, even when two users click at once.
+        self.lock_for_update()
         for sample in self:
             if sample.direction != "outgoing":
                 raise UserError(self.env._("%s is incoming: nothing to dispatch.", sample.name))
@@ -287,8 +404,8 @@ class BackofficeSample(models.Model):
 
     def action_register_return(self):
         self.ensure_one()
-        if self.state not in ("dispatched", "partially_returned"):
-            raise UserError(self.env._("%s has not been dispatched.", self.name))
+        self._check_backoffice_user(self.env._("register the return of"))
+        self._check_returnable()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Register Return"),
@@ -298,7 +415,19 @@ class BackofficeSample(models.Model):
             "context": {"default_sample_id": self.id},
         }
 
+    def _check_returnable(self):
+        for sample in self:
+            if sample.direction != "outgoing" or sample.state not in (
+                "dispatched",
+                "partially_returned",
+            ):
+                raise UserError(self.env._("%s has not been dispatched.", sample.name))
+
     def action_cancel(self):
+        # A salesperson withdraws their own drafts; the back office stops any
+        # registration that has not left the warehouse.
+        self._check_owner_or_backoffice(self.env._("cancel"))
+        backoffice = self.env.su or self.env.user.has_group(USER_GROUP)
         for sample in self:
             if sample.state in ("dispatched", "partially_returned", "done"):
                 raise UserError(
@@ -306,16 +435,26 @@ class BackofficeSample(models.Model):
                         "%s has left the warehouse; register its return instead.", sample.name
                     )
                 )
+            if sample.state in ("cancel", "rejected"):
+                raise UserError(self.env._("%s is already closed.", sample.name))
+            if sample.state != "draft" and not backoffice:
+                raise AccessError(
+                    self.env._(
+                        "%s is submitted: only the back office cancels it now.", sample.name
+                    )
+                )
         self._set_state("cancel")
         return True
 
     def action_reset_to_draft(self):
+        self._check_owner_or_backoffice(self.env._("reset"))
         for sample in self:
             if sample.state not in ("rejected", "cancel"):
                 raise UserError(
                     self.env._("Only rejected or cancelled registrations go back to draft.")
                 )
-        # Earlier reviews stay on record; the new round needs new approvals.
+        # A new review round starts (see the review mixin): earlier reviews
+        # stay on record, the registration needs new approvals.
         self._set_state("draft")
         return True
 
@@ -407,7 +546,18 @@ class BackofficeSample(models.Model):
 
     # --------------------------------------------------------------- courier
     def action_post_fee(self):
+        self._check_backoffice_user(self.env._("post the courier fee of"))
+        # One fee entry per registration, even when two users click at once.
+        self.lock_for_update()
         for sample in self:
+            if sample.direction != "outgoing" or sample.state not in (
+                "dispatched",
+                "partially_returned",
+                "done",
+            ):
+                raise UserError(
+                    self.env._("%s has not been dispatched: no courier fee yet.", sample.name)
+                )
             if sample.fee_move_id:
                 raise UserError(
                     self.env._("The courier fee of %s is already posted.", sample.name)
@@ -415,7 +565,9 @@ class BackofficeSample(models.Model):
             if sample.shipping_fee <= 0:
                 raise ValidationError(self.env._("%s: enter the shipping fee first.", sample.name))
             move = sample._create_fee_move()
-            sample.with_context(backoffice_sample_action=True).fee_move_id = move
+            # Safe: group and state checked above, the entry was just posted.
+            sample_sudo = sample.sudo()
+            sample_sudo.fee_move_id = move
             sample.message_post(
                 body=self.env._("Courier fee posted in %s.", move._get_html_link()),
                 subtype_xmlid="mail.mt_note",
@@ -551,6 +703,10 @@ class BackofficeSample(models.Model):
 
     # ------------------------------------------------------------------ export
     def action_export_xlsx(self):
+        if not self.env.su and not self.env.user.has_group(SALESMAN_GROUP):
+            raise AccessError(self.env._("Only sales and back-office users export samples."))
+        # Reading the rows below applies the caller's access rules.
+        self.check_access("read")
         types = dict(MATERIAL_TYPES)
         states = dict(self._fields["state"]._description_selection(self.env))
         columns = [

@@ -1,19 +1,27 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+# Written by the return registration only (under sudo, after its checks).
+PROTECTED_LINE_FIELDS = {"is_consumed", "qty_returned_untracked", "move_ids"}
 
 
 class BackofficeSampleLine(models.Model):
     _name = "backoffice.sample.line"
     _description = "Sample Registration Item"
     _order = "sample_id, sequence, id desc"
+    _check_company_auto = True
 
-    sample_id = fields.Many2one("backoffice.sample", required=True, ondelete="cascade", index=True)
+    sample_id = fields.Many2one(
+        "backoffice.sample", required=True, ondelete="cascade", index=True, check_company=True
+    )
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="sample_id.company_id", store=True, index=True)
     state = fields.Selection(related="sample_id.state")
     partner_id = fields.Many2one(related="sample_id.partner_id", store=True)
     user_id = fields.Many2one(related="sample_id.user_id", store=True)
-    product_id = fields.Many2one("product.product", domain="[('type', '=', 'consu')]")
+    product_id = fields.Many2one(
+        "product.product", domain="[('type', '=', 'consu')]", check_company=True
+    )
     description = fields.Char(required=True)
     quantity = fields.Float(default=1.0, digits="Product Unit", required=True)
     uom_id = fields.Many2one(
@@ -28,7 +36,10 @@ class BackofficeSampleLine(models.Model):
     is_returnable = fields.Boolean("Returnable", default=True)
     date_return_due = fields.Date("Return Due")
     is_consumed = fields.Boolean(
-        "Consumed", help="Declared consumed by the customer: nothing comes back."
+        "Consumed",
+        readonly=True,
+        copy=False,
+        help="Declared consumed by the customer: nothing comes back.",
     )
     move_ids = fields.One2many("stock.move", "backoffice_sample_line_id", readonly=True)
     qty_dispatched = fields.Float(compute="_compute_quantities", digits="Product Unit", store=True)
@@ -36,6 +47,7 @@ class BackofficeSampleLine(models.Model):
     qty_returned_untracked = fields.Float(
         digits="Product Unit",
         readonly=True,
+        copy=False,
         help="Returned items that are not stocked (no transfer).",
     )
 
@@ -44,14 +56,49 @@ class BackofficeSampleLine(models.Model):
         if self.product_id and not self.description:
             self.description = self.product_id.display_name
 
+    # -------------------------------------------------------------------- CRUD
+    # Items follow their registration: once it has left draft, what was
+    # reviewed is what leaves the warehouse. Only the module's own return
+    # registration (under sudo) changes them afterwards.
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if not self.env.su:
+                self._check_protected(vals)
             if not vals.get("description") and vals.get("product_id"):
                 vals["description"] = (
                     self.env["product.product"].browse(vals["product_id"]).display_name
                 )
+        if not self.env.su:
+            parents = self.env["backoffice.sample"].browse(
+                {vals["sample_id"] for vals in vals_list if vals.get("sample_id")}
+            )
+            parents._check_items_editable()
         return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            self._check_protected(vals)
+            parents = self.sample_id
+            if vals.get("sample_id"):
+                parents |= self.env["backoffice.sample"].browse(vals["sample_id"])
+            parents._check_items_editable()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if not self.env.su:
+            self.sample_id._check_items_editable(states=("draft", "cancel"))
+
+    def _check_protected(self, vals):
+        protected = PROTECTED_LINE_FIELDS & set(vals)
+        if protected:
+            raise UserError(
+                self.env._(
+                    "%(fields)s change through the return registration only.",
+                    fields=", ".join(sorted(protected)),
+                )
+            )
 
     @api.depends("product_id")
     def _compute_uom_id(self):

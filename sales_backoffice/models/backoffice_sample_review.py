@@ -10,3 +10,8 @@ class BackofficeSampleReview(models.Model):
         "backoffice.sample", required=True, ondelete="restrict", index=True, readonly=True
     )
     company_id = fields.Many2one(related="sample_id.company_id", store=True, index=True)
+
+    _unique_reviewer_round = models.UniqueIndex(
+        "(sample_id, review_round, reviewer_id)",
+        "A reviewer decides once per review round of a registration.",
+    )

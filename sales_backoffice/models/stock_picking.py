@@ -1,4 +1,14 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+
+def _check_sample_link(records, vals_list, field):
+    """Only the sample registration's own transfers (created under sudo) link
+    stock documents to it: a forged link would fake a dispatch or a return."""
+    if not records.env.su and any(vals.get(field) for vals in vals_list):
+        raise AccessError(
+            records.env._("Transfers of sample registrations come from their actions only.")
+        )
 
 
 class StockPicking(models.Model):
@@ -19,6 +29,7 @@ class StockPicking(models.Model):
         copy=False,
         index="btree_not_null",
         readonly=True,
+        check_company=True,
     )
 
     @api.constrains("return_reason_id", "company_id")
@@ -26,6 +37,18 @@ class StockPicking(models.Model):
         # stock.picking does not check its companies by itself (no
         # _check_company_auto); the return reason of a transfer is checked here.
         self._check_company(["return_reason_id"])
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        _check_sample_link(self, vals_list, "backoffice_sample_id")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "backoffice_sample_id" in vals and not self.env.su:
+            raise AccessError(
+                self.env._("Transfers of sample registrations come from their actions only.")
+            )
+        return super().write(vals)
 
     def _action_done(self):
         res = super()._action_done()
@@ -39,5 +62,21 @@ class StockMove(models.Model):
     _inherit = "stock.move"
 
     backoffice_sample_line_id = fields.Many2one(
-        "backoffice.sample.line", copy=False, index="btree_not_null", readonly=True
+        "backoffice.sample.line",
+        copy=False,
+        index="btree_not_null",
+        readonly=True,
+        check_company=True,
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        _check_sample_link(self, vals_list, "backoffice_sample_line_id")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "backoffice_sample_line_id" in vals and not self.env.su:
+            raise AccessError(
+                self.env._("Transfers of sample registrations come from their actions only.")
+            )
+        return super().write(vals)

@@ -16,3 +16,5 @@ from . import test_workbench
 from . import test_digest
 from . import test_translation
 from . import test_dashboard
+from . import test_review_security
+from . import test_review_concurrency

@@ -9,8 +9,9 @@ from odoo.tests import new_test_user, tagged
 from .common import BackofficeCommon
 
 
-@tagged("post_install", "-at_install")
-class TestSampleRegistry(BackofficeCommon):
+class SampleCommon(BackofficeCommon):
+    """Registrations and the reviewers' clicks, shared by the sample tests."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -55,34 +56,55 @@ class TestSampleRegistry(BackofficeCommon):
             }
         )
 
+    def _decide(self, sample, user, decision, comment=None):
+        """Click Approve or Reject as ``user`` and confirm the dialog."""
+        record = sample.with_user(user)
+        action = record.action_approve() if decision == "approve" else record.action_reject()
+        self.assertEqual(action["res_model"], "backoffice.sample.decide")
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+            .create({"comment": comment})
+        )
+        self.assertEqual((wizard.sample_id, wizard.decision), (sample, decision))
+        return wizard.action_confirm()
+
     def _approved(self):
         sample = self._sample()
         sample.action_submit()
-        sample.with_user(self.bo_user).action_approve("Checked quantities")
-        sample.with_user(self.bo_user2).action_approve()
+        self._decide(sample, self.bo_user, "approve", "Checked quantities")
+        self._decide(sample, self.bo_user2, "approve")
         return sample
 
     def _on_hand(self):
         return self.product_valve.with_context(location=self.stock.id).qty_available
 
+
+@tagged("post_install", "-at_install")
+class TestSampleRegistry(SampleCommon):
     # ----------------------------------------------------------- four eyes
     def test_requester_cannot_review(self):
         sample = self._sample(user=self.bo_user)
         sample.action_submit()
         with self.assertRaisesRegex(AccessError, "cannot review"):
             sample.with_user(self.bo_user).action_approve()
+        with self.assertRaisesRegex(AccessError, "cannot review"):
+            sample.with_user(self.bo_user)._do_approve()
         self.assertFalse(sample.review_ids)
 
     def test_same_reviewer_counts_once_and_one_is_not_enough(self):
         sample = self._sample()
         sample.action_submit()
         self.assertEqual(sample.required_reviews, 2)
-        sample.with_user(self.bo_user).action_approve()
+        self._decide(sample, self.bo_user, "approve")
         self.assertEqual(sample.state, "to_review")
         with self.assertRaisesRegex(AccessError, "already reviewed"):
             sample.with_user(self.bo_user).action_approve()
+        with self.assertRaisesRegex(AccessError, "already reviewed"):
+            sample.with_user(self.bo_user)._do_approve()
         self.assertEqual(len(sample.review_ids), 1)
-        sample.with_user(self.bo_manager).action_approve()
+        self._decide(sample, self.bo_manager, "approve")
         self.assertEqual(sample.state, "approved")
         self.assertEqual(sample.review_ids.reviewer_id, self.bo_user | self.bo_manager)
 
@@ -91,21 +113,24 @@ class TestSampleRegistry(BackofficeCommon):
         sample.action_submit()
         with self.assertRaises(AccessError):
             sample.with_user(self.salesman).action_approve()
+        with self.assertRaises(AccessError):
+            sample.with_user(self.salesman)._do_approve()
+        self.assertFalse(sample.review_ids)
 
     def test_rejection_stops_it_and_needs_comment(self):
         sample = self._sample()
         sample.action_submit()
-        sample.with_user(self.bo_user).action_approve()
+        self._decide(sample, self.bo_user, "approve")
         with self.assertRaisesRegex(UserError, "Say why"):
-            sample.with_user(self.bo_user2).action_reject("  ")
-        sample.with_user(self.bo_user2).action_reject("Wrong colour batch")
+            self._decide(sample, self.bo_user2, "reject", "  ")
+        self._decide(sample, self.bo_user2, "reject", "Wrong colour batch")
         self.assertEqual(sample.state, "rejected")
         self.assertEqual(
             sample.review_ids.filtered(lambda r: r.decision == "reject").comment,
             "Wrong colour batch",
         )
         with self.assertRaises(UserError):
-            sample.with_user(self.bo_manager).action_approve()
+            sample.with_user(self.bo_manager)._do_approve()
         with self.assertRaises(UserError):
             sample.with_user(self.bo_manager).action_dispatch()
 
@@ -116,10 +141,10 @@ class TestSampleRegistry(BackofficeCommon):
             self.company.sample_required_reviews = 1
         three = self._sample(required_reviews=3)
         three.action_submit()
-        three.with_user(self.bo_user).action_approve()
-        three.with_user(self.bo_user2).action_approve()
+        self._decide(three, self.bo_user, "approve")
+        self._decide(three, self.bo_user2, "approve")
         self.assertEqual(three.state, "to_review")
-        three.with_user(self.bo_manager).action_approve()
+        self._decide(three, self.bo_manager, "approve")
         self.assertEqual(three.state, "approved")
 
     def test_no_shortcut_through_write_create_or_rpc(self):

@@ -15,8 +15,9 @@ class BackofficeSampleDecide(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        # The registration checks the reviewer, its state and the round itself.
         if self.decision == "approve":
-            self.sample_id.action_approve(self.comment)
+            self.sample_id._do_approve(self.comment)
         else:
-            self.sample_id.action_reject(self.comment)
+            self.sample_id._do_reject(self.comment)
         return {"type": "ir.actions.act_window_close"}

@@ -36,9 +36,23 @@ class BackofficeSampleReturn(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         sample = self.sample_id
+        sample._check_backoffice_user(self.env._("register the return of"))
+        # One return registration at a time per registration.
+        sample.lock_for_update()
+        sample._check_returnable()
         to_return = {}
         for line in self.line_ids:
             item = line.sample_line_id
+            if item.sample_id != sample:
+                raise ValidationError(
+                    self.env._(
+                        "%(item)s is not an item of %(sample)s.",
+                        item=item.description,
+                        sample=sample.name,
+                    )
+                )
+            if not item.is_returnable or item.is_consumed:
+                raise ValidationError(self.env._("%s is not expected back.", item.description))
             outstanding = item.qty_dispatched - item.qty_returned
             if line.quantity < 0:
                 raise ValidationError(
@@ -57,13 +71,17 @@ class BackofficeSampleReturn(models.TransientModel):
                 to_return[item] = line.quantity
         stocked = {item: qty for item, qty in to_return.items() if item.product_id.is_storable}
         sample._transfer(stocked, to_samples=False)
-        consumed = self.line_ids.filtered("is_consumed").sample_line_id
-        if consumed:
-            consumed.write({"is_consumed": True})
+        # Safe: a back-office user registers the return of items of this
+        # dispatched registration, checked above; the items are locked for
+        # everyone else.
+        consumed_sudo = self.line_ids.filtered("is_consumed").sample_line_id.sudo()
+        if consumed_sudo:
+            consumed_sudo.write({"is_consumed": True})
         # Items without stock tracking come back without a transfer.
         for item, qty in to_return.items():
             if not item.product_id.is_storable:
-                item.qty_returned_untracked += qty
+                item_sudo = item.sudo()
+                item_sudo.qty_returned_untracked += qty
         sample._update_return_state()
         return {"type": "ir.actions.act_window_close"}
 

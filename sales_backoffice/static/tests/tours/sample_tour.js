@@ -48,7 +48,7 @@ registry.category("web_tour.tours").add("sales_backoffice_sample_approve_tour", 
     steps: () => [
         {
             content: "Approve the registration",
-            trigger: ".o_statusbar_buttons button[name=action_open_review]:contains('Approve')",
+            trigger: ".o_statusbar_buttons button[name=action_approve]",
             run: "click",
         },
         {
