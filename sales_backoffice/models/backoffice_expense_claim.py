@@ -54,6 +54,8 @@ class BackofficeExpenseClaim(models.Model):
     _order = "date_from desc, id desc"
     _check_company_auto = True
     _review_requester_field = "user_id"
+    # People's decisions live in approval_state; state also follows the entry.
+    _review_state_field = "approval_state"
 
     # ------------------------------------------------------------------ fields
     name = fields.Char(

@@ -31,6 +31,7 @@ class BackofficeReviewMixin(models.AbstractModel):
     _review_group = "sales_backoffice.group_backoffice_user"
     _review_requester_field = "requested_by_id"
     _review_draft_state = "draft"
+    _review_state_field = "state"
 
     review_round = fields.Integer(
         default=1,
@@ -83,13 +84,13 @@ class BackofficeReviewMixin(models.AbstractModel):
                         ", ".join(self.mapped("display_name")),
                     )
                 )
-        draft = self._review_draft_state
+        draft, state_field = self._review_draft_state, self._review_state_field
         # Going back to draft opens a new round: the decisions taken so far stay
         # on record but no longer count.
         new_round = (
-            self.filtered(lambda record: record.state != draft)
-            if "state" in self._fields
-            and vals.get("state") == draft
+            self.filtered(lambda record: record[state_field] != draft)
+            if state_field in self._fields
+            and vals.get(state_field) == draft
             and "review_round" not in vals
             else self.browse()
         )
