@@ -16,6 +16,7 @@
         "security/backoffice_sample_security.xml",
         "security/backoffice_expense_security.xml",
         "security/backoffice_bid_security.xml",
+        "security/backoffice_xlsx_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",

@@ -358,7 +358,7 @@ class TestSampleRegistry(BackofficeCommon):
         )
         download = self.env["backoffice.xlsx.download"].browse(int(action["url"].split("/")[4]))
         rows = list(
-            load_workbook(BytesIO(download.file_data))["Samples"].iter_rows(values_only=True)
+            load_workbook(BytesIO(download._get_content()))["Samples"].iter_rows(values_only=True)
         )
         self.assertEqual(rows[0][0], "Reference")
         self.assertEqual(rows[1][0], sample.name)
