@@ -26,7 +26,7 @@ HEADER = (
 
 
 @tagged("post_install", "-at_install")
-class TestBids(BackofficeCommon):
+class TestBid(BackofficeCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

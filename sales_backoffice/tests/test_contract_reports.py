@@ -18,7 +18,7 @@ class TestContractReports(BackofficeCommon):
 
     def _download(self, action):
         record_id = int(action["url"].split("/")[4])
-        download = self.env["backoffice.xlsx.download"].browse(record_id)
+        download = self.env["backoffice.xlsx.download"].sudo().browse(record_id)
         return load_workbook(BytesIO(download._get_content())), download.file_name
 
     def test_contract_list_export(self):

@@ -21,8 +21,10 @@ class TestContractTour(BackofficeCommon, HttpCase):
         self.assertEqual(milestone.user_id, self.bo_user)
         self.assertTrue(order.date_signed_copy_returned)
 
-        download = self.env["backoffice.xlsx.download"].search(
-            [("create_uid", "=", self.bo_user.id)], order="id desc", limit=1
+        download = (
+            self.env["backoffice.xlsx.download"]
+            .sudo()
+            .search([("create_uid", "=", self.bo_user.id)], order="id desc", limit=1)
         )
         self.assertEqual(download.file_name, "contract_performance.xlsx")
         sheet = load_workbook(BytesIO(download._get_content()))["Contracts"]

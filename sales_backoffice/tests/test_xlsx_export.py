@@ -27,8 +27,12 @@ class TestXlsxExport(BackofficeCommon):
         super().setUpClass()
         cls.purchaser = cls.env["res.partner"].create({"name": "=1+1", "is_company": True})
 
-    def _workbook(self, action):
-        download = self.env["backoffice.xlsx.download"].browse(int(action["url"].split("/")[4]))
+    def _workbook(self, action, user=None):
+        download = (
+            self.env["backoffice.xlsx.download"]
+            .with_user(user or self.bo_user)
+            .browse(int(action["url"].split("/")[4]))
+        )
         self.assertEqual(action["type"], "ir.actions.act_url")
         return load_workbook(BytesIO(download._get_content()))
 
@@ -95,7 +99,11 @@ class TestXlsxExport(BackofficeCommon):
     # ------------------------------------------------------------- access
     def test_download_stores_base64_for_web_content(self):
         action = self.env["backoffice.bid"].with_user(self.bo_user).search([]).action_export_xlsx()
-        download = self.env["backoffice.xlsx.download"].browse(int(action["url"].split("/")[4]))
+        download = (
+            self.env["backoffice.xlsx.download"]
+            .with_user(self.bo_user)
+            .browse(int(action["url"].split("/")[4]))
+        )
         # /web/content base64-decodes Binary fields: what it decodes is the workbook.
         self.assertTrue(base64.b64decode(download.file_data).startswith(b"PK"))
         self.assertIn(f"/{download.id}/file_data/tenders.xlsx", action["url"])
