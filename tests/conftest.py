@@ -58,7 +58,7 @@ def server(root, e2e_db, e2e_port, tmp_path_factory):
             try:
                 if requests.get(f"{base}/web/health", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not up, or still loading
                 pass
             if time.monotonic() > deadline:
                 pytest.fail(f"server did not answer in 300 s:\n{log_path.read_text()[-4000:]}")
