@@ -8,7 +8,7 @@
     "author": "Sales Back Office developers",
     "license": "LGPL-3",
     "depends": ["sale_management", "sale_stock", "account", "digest", "spreadsheet_dashboard"],
-    "external_dependencies": {"python": ["openpyxl"]},
+    "external_dependencies": {"python": ["openpyxl", "defusedxml"]},
     "data": [
         "security/sales_backoffice_groups.xml",
         "security/ir.model.access.csv",
@@ -16,6 +16,7 @@
         "security/backoffice_sample_security.xml",
         "security/backoffice_expense_security.xml",
         "security/backoffice_bid_security.xml",
+        "security/backoffice_xlsx_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",

@@ -32,12 +32,15 @@ class BackofficeBid(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "backoffice.reminder.mixin"]
     _description = "Tender (Bidding Lead)"
     _order = "date_submission_deadline, id desc"
+    _check_company_auto = True
 
     # ------------------------------------------------------------------ fields
     name = fields.Char("Tender Title", required=True, tracking=True)
     tender_ref = fields.Char("Tender Reference", required=True, index=True, tracking=True)
-    purchaser_id = fields.Many2one("res.partner", required=True, index=True, tracking=True)
-    source_id = fields.Many2one("backoffice.bid.source", index=True)
+    purchaser_id = fields.Many2one(
+        "res.partner", required=True, index=True, tracking=True, check_company=True
+    )
+    source_id = fields.Many2one("backoffice.bid.source", index=True, check_company=True)
     source_url = fields.Char("Tender URL")
     region_id = fields.Many2one("res.country.state")
     category_id = fields.Many2one("backoffice.bid.category", tracking=True)
@@ -59,7 +62,9 @@ class BackofficeBid(models.Model):
     bid_bond_state = fields.Selection(
         BID_BOND_STATES, default="none", required=True, tracking=True
     )
-    user_id = fields.Many2one("res.users", string="Salesperson", index=True, tracking=True)
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", index=True, tracking=True, check_company=True
+    )
     stage_id = fields.Many2one(
         "backoffice.bid.stage",
         required=True,
@@ -80,7 +85,9 @@ class BackofficeBid(models.Model):
     winner_name = fields.Char("Winner", tracking=True)
     winning_price = fields.Monetary(currency_field="currency_id", tracking=True)
     lost_reason_id = fields.Many2one("backoffice.bid.lost.reason", tracking=True)
-    order_id = fields.Many2one("sale.order", string="Quotation", copy=False, readonly=True)
+    order_id = fields.Many2one(
+        "sale.order", string="Quotation", copy=False, readonly=True, check_company=True
+    )
     date_closed = fields.Date(readonly=True, copy=False, help="When the tender was won or lost.")
     win_rate = fields.Float(
         "Win Rate (%)",
@@ -272,8 +279,10 @@ class BackofficeBid(models.Model):
                 )
                 if activities:
                     reminded |= bid
-                # Remember the deadline, so a moved deadline is reminded again.
-                bid.sudo()[memory_field] = bid[date_field]
+                # Remember the deadline, so a moved deadline is reminded again;
+                # the memory fields are readonly bookkeeping of this cron.
+                bid_sudo = bid.sudo()
+                bid_sudo[memory_field] = bid[date_field]
         return reminded
 
     # ----------------------------------------------------------------- actions
@@ -382,19 +391,22 @@ class BackofficeBidDocument(models.Model):
     _name = "backoffice.bid.document"
     _description = "Tender Document"
     _order = "bid_id, date_due, id desc"
+    _check_company_auto = True
 
-    bid_id = fields.Many2one("backoffice.bid", required=True, ondelete="cascade", index=True)
+    bid_id = fields.Many2one(
+        "backoffice.bid", required=True, ondelete="cascade", index=True, check_company=True
+    )
     company_id = fields.Many2one(related="bid_id.company_id", store=True, index=True)
     name = fields.Char(required=True)
     document_type = fields.Selection(DOCUMENT_TYPES, required=True, default="other")
     is_required = fields.Boolean("Required", default=True)
-    user_id = fields.Many2one("res.users", string="Responsible")
+    user_id = fields.Many2one("res.users", string="Responsible", check_company=True)
     date_due = fields.Date("Due")
     state = fields.Selection(
         [("todo", "To Prepare"), ("ready", "Ready")], default="todo", required=True
     )
     is_ready = fields.Boolean("Ready", compute="_compute_is_ready", inverse="_inverse_is_ready")
-    attachment_ids = fields.Many2many("ir.attachment", string="Files")
+    attachment_ids = fields.Many2many("ir.attachment", string="Files", check_company=True)
     date_expiry = fields.Date("Expires On")
     is_expiring = fields.Boolean(
         compute="_compute_is_expiring",
@@ -427,11 +439,16 @@ class BackofficeBidQuestion(models.Model):
     _name = "backoffice.bid.question"
     _description = "Tender Question"
     _order = "date_asked desc, id desc"
+    _check_company_auto = True
 
-    bid_id = fields.Many2one("backoffice.bid", required=True, ondelete="cascade", index=True)
+    bid_id = fields.Many2one(
+        "backoffice.bid", required=True, ondelete="cascade", index=True, check_company=True
+    )
     company_id = fields.Many2one(related="bid_id.company_id", store=True, index=True)
     question = fields.Text(required=True)
     answer = fields.Text()
     date_asked = fields.Date(default=fields.Date.context_today)
     date_answered = fields.Date()
-    user_id = fields.Many2one("res.users", string="Asked By", default=lambda self: self.env.user)
+    user_id = fields.Many2one(
+        "res.users", string="Asked By", default=lambda self: self.env.user, check_company=True
+    )

@@ -30,11 +30,14 @@ class BackofficeBidSource(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "backoffice.reminder.mixin"]
     _description = "Tender Website"
     _order = "name, id desc"
+    _check_company_auto = True
 
     name = fields.Char(required=True)
     url = fields.Char("URL")
     check_interval_days = fields.Integer("Check Every (days)", default=3)
-    user_id = fields.Many2one("res.users", string="Checked By", default=lambda self: self.env.user)
+    user_id = fields.Many2one(
+        "res.users", string="Checked By", default=lambda self: self.env.user, check_company=True
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
@@ -90,12 +93,15 @@ class BackofficeBidSourceCheck(models.Model):
     _name = "backoffice.bid.source.check"
     _description = "Tender Website Check"
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     source_id = fields.Many2one(
-        "backoffice.bid.source", required=True, ondelete="cascade", index=True
+        "backoffice.bid.source", required=True, ondelete="cascade", index=True, check_company=True
     )
     company_id = fields.Many2one(related="source_id.company_id", store=True, index=True)
-    user_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.user)
+    user_id = fields.Many2one(
+        "res.users", required=True, default=lambda self: self.env.user, check_company=True
+    )
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     new_tender_count = fields.Integer("New Tenders")
     note = fields.Text()

@@ -18,3 +18,5 @@ from . import test_translation
 from . import test_dashboard
 from . import test_review_security
 from . import test_review_concurrency
+from . import test_xlsx_import
+from . import test_xlsx_export

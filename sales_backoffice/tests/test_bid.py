@@ -1,4 +1,5 @@
 import base64
+import inspect
 from datetime import date, timedelta
 
 from psycopg2 import IntegrityError
@@ -25,7 +26,7 @@ HEADER = (
 
 
 @tagged("post_install", "-at_install")
-class TestBids(BackofficeCommon):
+class TestBid(BackofficeCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -351,3 +352,57 @@ class TestBids(BackofficeCommon):
             self.env["backoffice.bid.stage"].with_user(self.bo_user).create(
                 {"name": "Shortlisted"}
             )
+
+    def test_other_company_records_refused(self):
+        other_company = self.env["res.company"].create({"name": "Other Tenders Co"})
+        other_source = (
+            self.env["backoffice.bid.source"]
+            .sudo()
+            .create({"name": "Foreign portal", "company_id": other_company.id})
+        )
+        other_purchaser = self.env["res.partner"].create(
+            {"name": "Foreign Buyer", "company_id": other_company.id}
+        )
+        bid = self._bid()
+        with self.assertRaisesRegex(UserError, "belongs to another company"):
+            bid.sudo().source_id = other_source
+        with self.assertRaisesRegex(UserError, "belongs to another company"):
+            self._bid(tender_ref="ZB-9", purchaser_id=other_purchaser.id)
+        stranger = self.env["res.users"].create(
+            {
+                "name": "Stranger",
+                "login": "bo_stranger",
+                "company_id": other_company.id,
+                "company_ids": [(6, 0, other_company.ids)],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "belongs to another company"):
+            bid.sudo().user_id = stranger
+        with self.assertRaisesRegex(UserError, "belongs to another company"):
+            self.env["backoffice.bid.source.check"].sudo().create(
+                {"source_id": other_source.id, "user_id": self.bo_user.id}
+            )
+        self.assertFalse(bid.source_id or bid.user_id)
+
+    def test_buttons_take_no_arguments(self):
+        models = (
+            "backoffice.bid",
+            "backoffice.bid.source",
+            "backoffice.bid.source.check",
+            "backoffice.bid.lost",
+            "backoffice.bid.import",
+        )
+        for model in models:
+            records = self.env[model]
+            # The buttons of this module (not those of mail's mixins).
+            actions = {
+                name
+                for cls in type(records).__mro__
+                if cls.__module__.startswith("odoo.addons.sales_backoffice")
+                for name in vars(cls)
+                if name.startswith("action_")
+            }
+            self.assertTrue(actions, model)
+            for name in actions:
+                parameters = list(inspect.signature(getattr(records, name)).parameters)
+                self.assertEqual(parameters, [], f"{model}.{name} takes {parameters}")

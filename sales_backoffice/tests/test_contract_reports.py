@@ -18,8 +18,8 @@ class TestContractReports(BackofficeCommon):
 
     def _download(self, action):
         record_id = int(action["url"].split("/")[4])
-        download = self.env["backoffice.xlsx.download"].browse(record_id)
-        return load_workbook(BytesIO(download.file_data)), download.file_name
+        download = self.env["backoffice.xlsx.download"].sudo().browse(record_id)
+        return load_workbook(BytesIO(download._get_content())), download.file_name
 
     def test_contract_list_export(self):
         invoice = self._invoice(self.order_a)

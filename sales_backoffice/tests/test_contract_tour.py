@@ -21,11 +21,13 @@ class TestContractTour(BackofficeCommon, HttpCase):
         self.assertEqual(milestone.user_id, self.bo_user)
         self.assertTrue(order.date_signed_copy_returned)
 
-        download = self.env["backoffice.xlsx.download"].search(
-            [("create_uid", "=", self.bo_user.id)], order="id desc", limit=1
+        download = (
+            self.env["backoffice.xlsx.download"]
+            .sudo()
+            .search([("create_uid", "=", self.bo_user.id)], order="id desc", limit=1)
         )
         self.assertEqual(download.file_name, "contract_performance.xlsx")
-        sheet = load_workbook(BytesIO(download.file_data))["Contracts"]
+        sheet = load_workbook(BytesIO(download._get_content()))["Contracts"]
         refs = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
         self.assertIn("TOUR/CONTRACT", refs)
         self.assertEqual(refs[-1], "Total")

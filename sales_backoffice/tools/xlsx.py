@@ -1,19 +1,35 @@
-"""The module's one openpyxl layer for XLSX export.
+"""The module's one openpyxl layer for XLSX export and import.
 
-Every workbook of the module (contract lists, statements, statistics, and the
-later bids and expense claims) is written through :class:`XlsxWriter`: a
-write-only workbook, a bold frozen header, number and date formats from the
-column spec, and an optional totals row.
+Every workbook of the module (contract lists, statements, statistics, bids and
+expense claims) is written through :class:`XlsxWriter`: a write-only
+workbook, a bold frozen header, number and date formats from the column spec,
+and an optional totals row. Text is always written as text: a value that
+begins like a formula (``=``, ``+``, ``-``, ``@``) is a string cell with a
+quote prefix, never a live formula.
+
+Every import reads its file through :class:`XlsxImporter`: size, row and
+decompression limits, the header checked against a column spec, each cell
+parsed strictly, and every bad row reported with its number and reason so
+that the caller imports all rows or none.
 """
 
+import base64
 import datetime
+import math
+import re
+import zipfile
 from copy import copy
 from io import BytesIO
 
+import openpyxl.xml
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.sql import escape_psql
 
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.0"
@@ -21,6 +37,14 @@ INTEGER_FORMAT = "0"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Text starting with one of these is a formula (or becomes one when a user
+# edits the cell) in spreadsheet applications: it is written as quoted text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# Import limits: the upload, its uncompressed content, and the data rows.
+MAX_FILE_SIZE = 10 * 1024 * 1024
+MAX_UNCOMPRESSED_SIZE = 100 * 1024 * 1024
+MAX_ROWS = 20000
 
 _BOLD = Font(bold=True)
 
@@ -65,6 +89,11 @@ class XlsxWriter:
                     continue
                 if column.total and isinstance(value, int | float):
                     sums[index] += value
+                if isinstance(value, str):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    if value.startswith(FORMULA_PREFIXES):
+                        cells.append(self._cell(sheet, value))
+                        continue
                 if column.number_format or isinstance(value, datetime.date):
                     cell = WriteOnlyCell(sheet, value=value)
                     cell._style = (
@@ -93,11 +122,17 @@ class XlsxWriter:
 
     @staticmethod
     def _cell(sheet, value, number_format=None, font=None):
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if isinstance(value, datetime.datetime):
             number_format = number_format or DATETIME_FORMAT
         elif isinstance(value, datetime.date):
             number_format = number_format or DATE_FORMAT
         cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            # openpyxl turns any string starting with "=" into a formula.
+            cell.data_type = "s"
+            cell.quotePrefix = True
         if number_format and value is not None:
             cell.number_format = number_format
         if font:
@@ -111,118 +146,266 @@ class XlsxWriter:
 
 
 # --------------------------------------------------------------------- import
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DIGITS_AND_SEPARATORS = re.compile(r"[+-]?[\d.,]+")
+
+
 class ImportColumn:
-    """One column of an import template: header, whether it is required, and
-    a parser turning the cell into a value or raising ValueError with a reason."""
+    """One column of an import template: header, kind of value (``text``,
+    ``number`` or ``date``), whether it is required, and an example value."""
 
-    __slots__ = ("example", "label", "parse", "required")
+    __slots__ = ("example", "kind", "label", "required")
 
-    def __init__(self, label, parse, required=False, example=None):
+    def __init__(self, label, kind="text", required=False, example=None):
         self.label = label
-        self.parse = parse
+        self.kind = kind
         self.required = required
         self.example = example
 
 
-class XlsxImportError(Exception):
-    """Raised with every bad row: ``errors`` is a list of (row number, reason)."""
+class XlsxImporter:
+    """Reads uploaded workbooks against a column spec, for one import wizard.
 
-    def __init__(self, errors):
-        super().__init__("\n".join(f"Row {row}: {reason}" for row, reason in errors))
-        self.errors = errors
+    ``read_file(file_data)`` returns ``(rows, errors)``: the good rows as (row
+    number, {label: value}) and every bad row as (row number, reason), so that
+    the caller adds its own checks and calls ``raise_errors(errors)`` before
+    writing anything. A file that cannot be read at all raises a UserError."""
 
+    def __init__(self, env, columns, title, empty_message):
+        self.env = env
+        self.columns = columns
+        self.title = title
+        self.empty_message = empty_message
 
-def template(columns, title="Import"):
-    """A workbook with the header row and one example row."""
-    writer = XlsxWriter()
-    examples = (
-        [[column.example for column in columns]]
-        if any(c.example is not None for c in columns)
-        else []
-    )
-    writer.add_sheet(
-        title,
-        [Column(column.label + (" *" if column.required else "")) for column in columns],
-        examples,
-    )
-    return writer.save()
+    # ---------------------------------------------------------------- template
+    def template(self):
+        """A workbook with the header row (required columns marked with *)
+        and one example row."""
+        writer = XlsxWriter()
+        examples = (
+            [[column.example for column in self.columns]]
+            if any(column.example is not None for column in self.columns)
+            else []
+        )
+        writer.add_sheet(
+            self.title,
+            [Column(c.label + (" *" if c.required else "")) for c in self.columns],
+            examples,
+        )
+        return writer.save()
 
+    # -------------------------------------------------------------------- read
+    def decode(self, file_data):
+        """The raw bytes of a Binary field value (base64), size checked."""
+        if not file_data:
+            raise UserError(self.env._("Choose the file to import."))
+        # Refuse before decoding: base64 is 4/3 of the size of its content.
+        if len(file_data) > (MAX_FILE_SIZE * 4) // 3 + 4:
+            raise self._too_large()
+        try:
+            data = base64_decode(file_data)
+        except ValueError:
+            raise UserError(self.env._("The file is not an XLSX workbook.")) from None
+        if len(data) > MAX_FILE_SIZE:
+            raise self._too_large()
+        return data
 
-def read_rows(data, columns, messages):
-    """Parse the first sheet of ``data``: the header must name ``columns`` (in
-    any order). Returns ``(rows, errors)``: the good rows as (row number,
-    {label: value}) and every bad row as (row number, reason), so that callers
-    add their own checks and report everything at once. Raises
-    XlsxImportError when the file itself is unusable. ``messages`` translates
-    the fixed reasons: keys 'not_xlsx', 'missing_column', 'required', 'empty'."""
-    from openpyxl import load_workbook  # noqa: PLC0415 (only imports need the reader)
+    def _too_large(self):
+        return UserError(
+            self.env._(
+                "The file is larger than %(size)s MB: split it into smaller files.",
+                size=MAX_FILE_SIZE // (1024 * 1024),
+            )
+        )
 
-    try:
-        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a file that is not XLSX
-        raise XlsxImportError([(0, messages["not_xlsx"])]) from error
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [
-        str(cell).rstrip(" *").strip() if cell is not None else "" for cell in next(rows, ())
-    ]
-    positions = {}
-    errors = []
-    for column in columns:
-        if column.label in header:
-            positions[column.label] = header.index(column.label)
-        elif column.required:
-            errors.append((1, messages["missing_column"] % column.label))
-    if errors:
-        raise XlsxImportError(errors)
-    parsed = []
-    for number, row in enumerate(rows, start=2):
-        if row is None or all(cell in (None, "") for cell in row):
-            continue
-        values, reasons = {}, []
-        for column in columns:
-            index = positions.get(column.label)
-            cell = row[index] if index is not None and index < len(row) else None
-            if cell in (None, ""):
-                if column.required:
-                    reasons.append(messages["required"] % column.label)
-                values[column.label] = None
+    def _open(self, data):
+        """The workbook, once the archive is known to be a reasonable size:
+        a small file that inflates to gigabytes is refused unopened."""
+        from openpyxl import load_workbook  # noqa: PLC0415 (only imports need the reader)
+
+        if not openpyxl.xml.DEFUSEDXML:
+            raise UserError(
+                self.env._("Imports need the Python package defusedxml: ask your administrator.")
+            )
+        not_xlsx = UserError(self.env._("The file is not an XLSX workbook."))
+        try:
+            with zipfile.ZipFile(BytesIO(data)) as archive:
+                inflated = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, ValueError):
+            raise not_xlsx from None
+        if inflated > MAX_UNCOMPRESSED_SIZE:
+            raise UserError(
+                self.env._(
+                    "The workbook holds more than %(size)s MB of data once "
+                    "uncompressed: split it into smaller files.",
+                    size=MAX_UNCOMPRESSED_SIZE // (1024 * 1024),
+                )
+            )
+        try:
+            return load_workbook(BytesIO(data), read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many types for a file that is not XLSX
+            raise not_xlsx from error
+
+    def read_file(self, file_data):
+        """Parse the first sheet of the uploaded ``file_data`` (base64)."""
+        workbook = self._open(self.decode(file_data))
+        try:
+            return self._read_sheet(workbook)
+        except UserError:
+            raise
+        except Exception as error:  # a sheet that openpyxl cannot parse while streaming it
+            raise UserError(self.env._("The file is not an XLSX workbook.")) from error
+        finally:
+            workbook.close()
+
+    def _read_sheet(self, workbook):
+        if not workbook.worksheets:
+            raise UserError(
+                self.env._("The workbook has no sheet: put the rows to import on its first sheet.")
+            )
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        first = next(rows, None)
+        if not first or all(cell in (None, "") for cell in first):
+            raise UserError(
+                self.env._(
+                    "The first sheet has no header row: download the template and "
+                    "fill in its columns."
+                )
+            )
+        header = [
+            str(cell).rstrip(" *").strip().casefold() if cell is not None else "" for cell in first
+        ]
+        positions, missing = {}, []
+        for column in self.columns:
+            key = column.label.casefold()
+            if key in header:
+                positions[column.label] = header.index(key)
+            elif column.required:
+                missing.append(
+                    (1, self.env._("the column '%(column)s' is missing", column=column.label))
+                )
+        if missing:
+            self.raise_errors(missing)
+        parsed, errors, count = [], [], 0
+        for number, row in enumerate(rows, start=2):
+            if row is None or all(_is_blank(cell) for cell in row):
                 continue
-            try:
-                values[column.label] = column.parse(cell)
-            except ValueError as error:
-                reasons.append(f"{column.label}: {error}")
-        if reasons:
-            errors.append((number, "; ".join(reasons)))
+            count += 1
+            if count > MAX_ROWS:
+                raise UserError(
+                    self.env._(
+                        "The file has more than %(count)s rows: split it into smaller files.",
+                        count=f"{MAX_ROWS:,}",
+                    )
+                )
+            values, reasons = {}, []
+            for column in self.columns:
+                index = positions.get(column.label)
+                cell = row[index] if index is not None and index < len(row) else None
+                if _is_blank(cell):
+                    if column.required:
+                        reasons.append(self.env._("%(column)s is required", column=column.label))
+                    values[column.label] = None
+                    continue
+                try:
+                    values[column.label] = self._parse(column, cell)
+                except ValueError as error:
+                    reasons.append(f"{column.label}: {error}")
+            if reasons:
+                errors.append((number, "; ".join(reasons)))
+            else:
+                parsed.append((number, values))
+        if not parsed and not errors:
+            raise UserError(self.empty_message)
+        return parsed, errors
+
+    # ----------------------------------------------------------------- parsers
+    def _parse(self, column, cell):
+        return getattr(self, f"_parse_{column.kind}")(cell)
+
+    def _parse_text(self, cell):
+        if isinstance(cell, float) and cell.is_integer():
+            cell = int(cell)  # a reference typed as a number: 1042, not 1042.0
+        if isinstance(cell, datetime.datetime | datetime.date):
+            cell = cell.isoformat()
+        return str(cell).strip()
+
+    def _parse_number(self, cell):
+        not_a_number = ValueError(self.env._("'%(value)s' is not a number", value=cell))
+        if isinstance(cell, bool) or isinstance(cell, datetime.date | datetime.time):
+            raise not_a_number
+        if isinstance(cell, int | float):
+            value = float(cell)
         else:
-            parsed.append((number, values))
-    workbook.close()
-    if not parsed and not errors:
-        raise XlsxImportError([(0, messages["empty"])])
-    return parsed, errors
+            text = str(cell).strip()
+            if _PLAIN_NUMBER.fullmatch(text):
+                value = float(text)
+            elif _GROUPED_NUMBER.fullmatch(text):
+                value = float(text.replace(",", ""))
+            elif "," in text and _DIGITS_AND_SEPARATORS.fullmatch(text):
+                raise ValueError(
+                    self.env._(
+                        "'%(value)s' is ambiguous: write it with a decimal point and "
+                        "no thousands separator, like 1234.56",
+                        value=text,
+                    )
+                )
+            else:
+                raise not_a_number
+        if not math.isfinite(value):
+            raise not_a_number
+        return value
+
+    def _parse_date(self, cell):
+        if isinstance(cell, datetime.datetime):
+            return cell.date()
+        if isinstance(cell, datetime.date):
+            return cell
+        try:
+            return datetime.date.fromisoformat(str(cell).strip())
+        except ValueError:
+            raise ValueError(
+                self.env._("'%(value)s' is not a date (YYYY-MM-DD)", value=cell)
+            ) from None
+
+    # ------------------------------------------------------------------ errors
+    def raise_errors(self, errors):
+        """Refuse the whole file when any row is bad, listing every one."""
+        if not errors:
+            return
+        errors = sorted(errors, key=lambda error: error[0])
+        lines = [
+            self.env._(
+                "Nothing was imported: %(count)s rows are wrong. Fix them and "
+                "import the file again:",
+                count=len({number for number, _reason in errors}),
+            )
+        ]
+        lines += [
+            self.env._("Row %(row)s: %(reason)s", row=number, reason=reason)
+            for number, reason in errors
+        ]
+        raise ValidationError("\n".join(lines))
 
 
-def parse_date(cell):
-    if isinstance(cell, datetime.datetime):
-        return cell.date()
-    if isinstance(cell, datetime.date):
-        return cell
+def _is_blank(cell):
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def base64_decode(file_data):
+    """Strict base64 decoding of a Binary field value: garbage is refused,
+    not silently dropped."""
+    if isinstance(file_data, str):
+        file_data = file_data.encode()
     try:
-        return datetime.date.fromisoformat(str(cell).strip())
-    except ValueError:
-        raise ValueError(f"'{cell}' is not a date (YYYY-MM-DD)") from None
+        return base64.b64decode(file_data, validate=True)
+    except (ValueError, TypeError) as error:
+        raise ValueError(str(error)) from None
 
 
-def parse_number(cell):
-    if isinstance(cell, bool):
-        raise ValueError(f"'{cell}' is not a number")
-    if isinstance(cell, int | float):
-        return float(cell)
-    try:
-        return float(str(cell).replace(",", "").strip())
-    except ValueError:
-        raise ValueError(f"'{cell}' is not a number") from None
-
-
-def parse_text(cell):
-    return str(cell).strip()
+def exact_match(field_name, value):
+    """Domain leaf matching ``value`` exactly but case-insensitively: the
+    LIKE wildcards of user input (``%``, ``_``, ``\\``) are escaped."""
+    return (field_name, "=ilike", escape_psql(value))

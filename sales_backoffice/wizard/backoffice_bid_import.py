@@ -1,15 +1,13 @@
-import base64
-
 from odoo import fields, models
-from odoo.exceptions import ValidationError
 
 from ..tools import xlsx
 
 
 class BackofficeBidImport(models.TransientModel):
     """Import tenders from an XLSX file. Rows are matched on tender reference
-    and purchaser: a known tender is updated, a new one created. One bad row
-    and nothing is imported; every bad row is listed."""
+    and purchaser, case-insensitively: a known tender is updated, a new one
+    created, and a new purchaser is created once however many rows name it.
+    One bad row and nothing is imported; every bad row is listed."""
 
     _name = "backoffice.bid.import"
     _description = "Import Tenders"
@@ -21,66 +19,60 @@ class BackofficeBidImport(models.TransientModel):
     updated_count = fields.Integer(readonly=True)
     rejected_count = fields.Integer(readonly=True)
 
-    def _columns(self):
+    def _importer(self):
         t = self.env._
-        return [
+        columns = [
+            xlsx.ImportColumn(t("Tender Reference"), required=True, example="ZB-2026-0042"),
             xlsx.ImportColumn(
-                t("Tender Reference"), xlsx.parse_text, required=True, example="ZB-2026-0042"
+                t("Title"), required=True, example=t("Water pumps for the new plant")
             ),
-            xlsx.ImportColumn(
-                t("Title"),
-                xlsx.parse_text,
-                required=True,
-                example=t("Water pumps for the new plant"),
-            ),
-            xlsx.ImportColumn(
-                t("Purchaser"), xlsx.parse_text, required=True, example=t("City Water Authority")
-            ),
-            xlsx.ImportColumn(t("Source"), xlsx.parse_text),
-            xlsx.ImportColumn(t("URL"), xlsx.parse_text),
-            xlsx.ImportColumn(t("Region"), xlsx.parse_text),
-            xlsx.ImportColumn(t("Category"), xlsx.parse_text),
-            xlsx.ImportColumn(t("Budget"), xlsx.parse_number, example=250000.0),
-            xlsx.ImportColumn(t("Published"), xlsx.parse_date),
-            xlsx.ImportColumn(t("Questions Deadline"), xlsx.parse_date),
-            xlsx.ImportColumn(t("Submission Deadline"), xlsx.parse_date, required=True),
-            xlsx.ImportColumn(t("Opening"), xlsx.parse_date),
-            xlsx.ImportColumn(t("Salesperson"), xlsx.parse_text),
+            xlsx.ImportColumn(t("Purchaser"), required=True, example=t("City Water Authority")),
+            xlsx.ImportColumn(t("Source")),
+            xlsx.ImportColumn(t("URL")),
+            xlsx.ImportColumn(t("Region")),
+            xlsx.ImportColumn(t("Category")),
+            xlsx.ImportColumn(t("Budget"), "number", example=250000.0),
+            xlsx.ImportColumn(t("Published"), "date"),
+            xlsx.ImportColumn(t("Questions Deadline"), "date"),
+            xlsx.ImportColumn(t("Submission Deadline"), "date", required=True),
+            xlsx.ImportColumn(t("Opening"), "date"),
+            xlsx.ImportColumn(t("Salesperson")),
         ]
+        return xlsx.XlsxImporter(
+            self.env, columns, t("Tenders"), t("The file has no tender to import.")
+        )
 
     def action_download_template(self):
         return self.env["backoffice.xlsx.download"]._download_action(
-            "tenders_template.xlsx", xlsx.template(self._columns(), self.env._("Tenders"))
+            "tenders_template.xlsx", self._importer().template()
         )
 
-    def _messages(self):
-        return {
-            "not_xlsx": self.env._("The file is not an XLSX workbook."),
-            "missing_column": self.env._("the column '%s' is missing"),
-            "required": self.env._("%s is required"),
-            "empty": self.env._("The file has no tender to import."),
-        }
-
     def _lookup(self, model, value, fields_=("name",), extra=None):
+        """Records whose field equals ``value`` exactly (case aside): a cell's
+        ``%`` or ``_`` is a character, never a wildcard."""
         if not value:
             return self.env[model]
-        domain = ["|"] * (len(fields_) - 1) + [(f, "=ilike", value) for f in fields_]
+        domain = ["|"] * (len(fields_) - 1) + [xlsx.exact_match(f, value) for f in fields_]
         return self.env[model].search(domain + (extra or []), limit=2)
+
+    def _find_purchaser(self, name, company):
+        partners = self._lookup(
+            "res.partner", name, extra=[("company_id", "in", [False, company.id])]
+        )
+        if len(partners) > 1:
+            # A company and one of its contacts may share the name.
+            partners = partners.filtered("is_company") or partners
+        return partners
 
     def action_import(self):
         self.ensure_one()
         t = self.env._
-        if not self.file_data:
-            raise ValidationError(t("Choose the file to import."))
-        try:
-            rows, errors = xlsx.read_rows(
-                base64.b64decode(self.file_data), self._columns(), self._messages()
-            )
-        except xlsx.XlsxImportError as error:
-            raise ValidationError(self._report(error.errors)) from None
+        importer = self._importer()
+        rows, errors = importer.read_file(self.file_data)
         company = self.env.company
         Bid = self.env["backoffice.bid"]
         plans, seen = [], set()
+        purchasers = {}  # lower-cased name -> partner found (or empty: to create)
         for number, row in rows:
             reasons = []
             published, deadline = row[t("Published")], row[t("Submission Deadline")]
@@ -99,19 +91,29 @@ class BackofficeBidImport(models.TransientModel):
             )
             if row[t("Region")] and len(region) != 1:
                 reasons.append(t("unknown region '%s'", row[t("Region")]))
-            source = self._lookup("backoffice.bid.source", row[t("Source")])
+            source = self._lookup(
+                "backoffice.bid.source", row[t("Source")], extra=[("company_id", "=", company.id)]
+            )
             if row[t("Source")] and len(source) != 1:
                 reasons.append(t("unknown source '%s'", row[t("Source")]))
             category = self._lookup("backoffice.bid.category", row[t("Category")])
             if row[t("Category")] and len(category) != 1:
                 reasons.append(t("unknown category '%s'", row[t("Category")]))
-            user = self._lookup("res.users", row[t("Salesperson")], ("login", "name"))
+            user = self._lookup(
+                "res.users",
+                row[t("Salesperson")],
+                ("login", "name"),
+                [("share", "=", False), ("company_ids", "in", company.id)],
+            )
             if row[t("Salesperson")] and len(user) != 1:
                 reasons.append(t("unknown salesperson '%s'", row[t("Salesperson")]))
-            purchaser = self._lookup("res.partner", row[t("Purchaser")])
+            purchaser_key = row[t("Purchaser")].casefold()
+            if purchaser_key not in purchasers:
+                purchasers[purchaser_key] = self._find_purchaser(row[t("Purchaser")], company)
+            purchaser = purchasers[purchaser_key]
             if len(purchaser) > 1:
                 reasons.append(t("several partners are called '%s'", row[t("Purchaser")]))
-            key = (row[t("Tender Reference")].lower(), row[t("Purchaser")].lower())
+            key = (row[t("Tender Reference")].casefold(), purchaser_key)
             if key in seen:
                 reasons.append(t("the tender appears twice in the file"))
             seen.add(key)
@@ -135,28 +137,29 @@ class BackofficeBidImport(models.TransientModel):
             }
             existing = purchaser and Bid.search(
                 [
-                    ("tender_ref", "=", vals["tender_ref"]),
+                    xlsx.exact_match("tender_ref", vals["tender_ref"]),
                     ("purchaser_id", "=", purchaser.id),
                     ("company_id", "=", company.id),
                 ],
                 limit=1,
             )
-            plans.append((existing, purchaser, row[t("Purchaser")], vals))
-        if errors:
-            raise ValidationError(self._report(sorted(errors)))
+            plans.append((existing, purchaser_key, row[t("Purchaser")], vals))
+        importer.raise_errors(errors)
         created = updated = 0
-        for existing, purchaser, purchaser_name, vals in plans:
+        for existing, purchaser_key, purchaser_name, vals in plans:
             if existing:
+                vals.pop("tender_ref")  # keep the reference as it was first written
                 existing.write(
                     {key: value for key, value in vals.items() if value or key == "budget_amount"}
                 )
                 updated += 1
                 continue
-            if not purchaser:
-                purchaser = self.env["res.partner"].create(
+            if not purchasers[purchaser_key]:
+                # The first row naming a new purchaser creates it, the next reuse it.
+                purchasers[purchaser_key] = self.env["res.partner"].create(
                     {"name": purchaser_name, "is_company": True}
                 )
-            Bid.create(dict(vals, purchaser_id=purchaser.id))
+            Bid.create(dict(vals, purchaser_id=purchasers[purchaser_key].id))
             created += 1
         self.write(
             {
@@ -173,18 +176,6 @@ class BackofficeBidImport(models.TransientModel):
             "view_mode": "form",
             "target": "new",
         }
-
-    def _report(self, errors):
-        lines = [
-            self.env._(
-                "Nothing was imported: %s rows are wrong. Fix them and import the file again:",
-                len(errors),
-            )
-        ]
-        lines += [
-            self.env._("Row %(row)s: %(reason)s", row=n, reason=r) if n else r for n, r in errors
-        ]
-        return "\n".join(lines)
 
     def action_open_bids(self):
         return self.env["ir.actions.act_window"]._for_xml_id(

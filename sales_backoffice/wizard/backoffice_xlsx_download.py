@@ -1,8 +1,13 @@
+import base64
+
 from odoo import api, fields, models
 
 
 class BackofficeXlsxDownload(models.TransientModel):
-    """Holds one generated workbook until the browser downloads it."""
+    """Holds one generated workbook until the browser downloads it through
+    ``/web/content``. Like every Binary field, ``file_data`` holds base64:
+    ``/web/content`` decodes it. A record rule shows each download to the user
+    who created it only."""
 
     _name = "backoffice.xlsx.download"
     _description = "Back Office Workbook Download"
@@ -12,9 +17,15 @@ class BackofficeXlsxDownload(models.TransientModel):
 
     @api.model
     def _download_action(self, file_name, data):
-        download = self.create({"file_name": file_name, "file_data": data})
+        """An action downloading ``data`` (the raw bytes of a workbook)."""
+        download = self.create({"file_name": file_name, "file_data": base64.b64encode(data)})
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self._name}/{download.id}/file_data/{file_name}?download=true",
             "target": "download",
         }
+
+    def _get_content(self):
+        """The raw bytes of the workbook."""
+        self.ensure_one()
+        return base64.b64decode(self.file_data)
