@@ -938,7 +938,7 @@ def _own_download(world):
     action = world.as_("sales1").call("backoffice.sample", "action_export_xlsx", [sample_id])
     # /web/content/<model>/<id>/file_data/<name>
     download_id = int(action["url"].split("?")[0].split("/")[4])
-    return "backoffice.xlsx.download", download_id, "sales2", action["url"]
+    return "backoffice.xlsx.download", download_id, "sales1", "sales2", action["url"]
 
 
 def _own_bid_import(world):
@@ -946,7 +946,7 @@ def _own_bid_import(world):
     wizard = world.as_("bo1").call(
         "backoffice.bid.import", "create", {"file_data": data, "file_name": "tenders.xlsx"}
     )
-    return "backoffice.bid.import", wizard, "bo2", None
+    return "backoffice.bid.import", wizard, "bo1", "bo2", None
 
 
 def _own_expense_import(world):
@@ -957,17 +957,18 @@ def _own_expense_import(world):
         "create",
         {"claim_id": claim_id, "file_data": data, "file_name": "expenses.xlsx"},
     )
-    return "backoffice.expense.import", wizard, "sales2", None
+    return "backoffice.expense.import", wizard, "sales1", "sales2", None
 
 
 @pytest.mark.parametrize(
     "make", [_own_download, _own_bid_import, _own_expense_import], ids=["xlsx", "bid", "expense"]
 )
 def test_rpc_security_files_of_another_user(world, make):
-    model, rid, intruder_role, url = make(world)
-    # bin_size: the size of the file, not its bytes (a workbook is stored raw).
+    model, rid, owner_role, intruder_role, url = make(world)
+    # bin_size: the size of the file, not its bytes.
     sizes = {"bin_size": True}
-    owner = world.admin.call(model, "read", [rid], ["file_data"], context=sizes)
+    # Each file is its creator's only: not even the administrator reads it.
+    owner = world.as_(owner_role).call(model, "read", [rid], ["file_data"], context=sizes)
     assert owner and owner[0]["file_data"]
     intruder = world.as_(intruder_role)
     rows = []

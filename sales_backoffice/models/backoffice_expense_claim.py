@@ -236,6 +236,16 @@ class BackofficeExpenseClaim(models.Model):
                     .next_by_code("backoffice.expense.claim")
                     or "/"
                 )
+        if not self.env.su:
+            # A default from the context is client input too.
+            defaults = {
+                f"default_{name}" for name in PROTECTED_FIELDS | self._backoffice_computed_fields()
+            }
+            if defaults & set(self.env.context):
+                clean = {
+                    key: value for key, value in self.env.context.items() if key not in defaults
+                }
+                self = self.with_env(self.env(context=clean))
         return super().create(vals_list)
 
     def write(self, vals):

@@ -135,6 +135,15 @@ class BackofficeExpenseClaimLine(models.Model):
                 {vals["claim_id"] for vals in vals_list if vals.get("claim_id")}
             )
             claims._check_lines_open()
+            # A default from the context is client input too.
+            defaults = {
+                f"default_{name}" for name in AUDIT_FIELDS | self._backoffice_computed_fields()
+            }
+            if defaults & set(self.env.context):
+                clean = {
+                    key: value for key, value in self.env.context.items() if key not in defaults
+                }
+                self = self.with_env(self.env(context=clean))
         lines = super().create(vals_list)
         if not self.env.su:
             lines._check_receipts()
