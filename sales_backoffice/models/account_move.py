@@ -2,7 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
-MANAGER_GROUP = "sales_backoffice.group_backoffice_manager"
+from ..tools.groups import MANAGER_GROUP
+
 CHECKED_MOVE_TYPES = ("out_invoice", "out_refund")
 
 

@@ -18,6 +18,14 @@ EVENT_TYPES = [
 ]
 # Events that come from Odoo's documents and follow them; never entered by hand.
 DOCUMENT_EVENT_TYPES = ("delivery", "return", "invoice", "refund", "payment")
+# The contract figure each document event counts in.
+DOCUMENT_EVENT_MEASURES = {
+    "delivery": "delivered",
+    "return": "delivered",
+    "invoice": "invoiced",
+    "refund": "invoiced",
+    "payment": "collected",
+}
 # Milestones people record; each of these updates a date on the contract.
 MANUAL_EVENT_TYPES = tuple(key for key, _label in EVENT_TYPES if key not in DOCUMENT_EVENT_TYPES)
 # What people may record by hand: the signature comes with the confirmation.

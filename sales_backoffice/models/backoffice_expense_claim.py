@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, sql
 
+from ..tools.groups import MANAGER_GROUP, USER_GROUP
 from .backoffice_expense_budget import CONSUMING_STATES
 
 # The decisions people take on a claim, written by its actions only.
@@ -28,8 +29,6 @@ CLAIM_STATES = [
 PAID_STATES = ("paid", "in_payment", "reversed")
 # Claims whose receipts are evidence of a decision and stay as they were.
 FROZEN_STATES = ("audited", "approved", "posted", "paid", "refused")
-MANAGER_GROUP = "sales_backoffice.group_backoffice_manager"
-USER_GROUP = "sales_backoffice.group_backoffice_user"
 INVOICE_GROUP = "account.group_account_invoice"
 PROTECTED_FIELDS = {
     "state",

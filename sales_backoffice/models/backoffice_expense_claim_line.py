@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-USER_GROUP = "sales_backoffice.group_backoffice_user"
+from ..tools.groups import USER_GROUP
+
 # What the audit writes on a submitted claim's lines.
 AUDIT_FIELDS = {"amount_approved", "adjust_reason"}
 

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools.groups import USER_GROUP
+
 FINDING_RULES = [
     ("over_cap", "Over Daily Cap"),
     ("missing_receipt", "Missing Receipt"),
@@ -9,7 +11,6 @@ FINDING_RULES = [
     ("over_budget", "Over Budget"),
 ]
 SEVERITIES = [("warn", "Warning"), ("block", "Blocking")]
-USER_GROUP = "sales_backoffice.group_backoffice_user"
 
 
 class BackofficeExpenseFinding(models.Model):

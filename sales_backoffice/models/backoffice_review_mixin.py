@@ -3,8 +3,9 @@ from psycopg2 import errors
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, LockError, UserError
 
+from ..tools.groups import MANAGER_GROUP, USER_GROUP
+
 REVIEW_DECISIONS = [("approve", "Approve"), ("reject", "Reject")]
-MANAGER_GROUP = "sales_backoffice.group_backoffice_manager"
 
 
 class BackofficeReviewMixin(models.AbstractModel):
@@ -28,7 +29,7 @@ class BackofficeReviewMixin(models.AbstractModel):
 
     # Group a reviewer needs, the field naming the person who asked, and the
     # state a record goes back to when it is reset (which opens a new round).
-    _review_group = "sales_backoffice.group_backoffice_user"
+    _review_group = USER_GROUP
     _review_requester_field = "requested_by_id"
     _review_draft_state = "draft"
     _review_state_field = "state"

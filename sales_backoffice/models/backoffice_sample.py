@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.groups import USER_GROUP
 from ..tools.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, XlsxWriter
 from .backoffice_review_mixin import MANAGER_GROUP
 
@@ -24,7 +25,6 @@ MATERIAL_TYPES = [
     ("certificate", "Certificate"),
     ("other", "Other"),
 ]
-USER_GROUP = "sales_backoffice.group_backoffice_user"
 SALESMAN_GROUP = "sales_team.group_sale_salesman"
 # Fields only the module's own methods change (under sudo, after their checks).
 PROTECTED_FIELDS = {

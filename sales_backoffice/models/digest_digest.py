@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError
 
-USER_GROUP = "sales_backoffice.group_backoffice_user"
+from ..tools.groups import USER_GROUP
 
 
 class DigestDigest(models.Model):

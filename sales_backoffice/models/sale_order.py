@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..tools.groups import MANAGER_GROUP
 from .backoffice_contract_event import DOCUMENT_EVENT_TYPES
 
 RECEIVABLE_CLASSES = [
@@ -8,7 +9,6 @@ RECEIVABLE_CLASSES = [
     ("concerned", "Concerned"),
     ("doubtful", "Doubtful"),
 ]
-MANAGER_GROUP = "sales_backoffice.group_backoffice_manager"
 OVERRIDE_FIELDS = {"receivable_class_manual", "receivable_class_reason"}
 # Written by the module only (the classification run, the milestones and a
 # manager's override through write's own checks), never by a caller's values.

@@ -1,5 +1,6 @@
 from odoo import models
 
+from ..models.backoffice_contract_event import DOCUMENT_EVENT_MEASURES, DOCUMENT_EVENT_TYPES
 from ..tools.xlsx import INTEGER_FORMAT, MONEY_FORMAT, Column, XlsxWriter
 
 GRANULARITIES = ("month", "quarter", "year")
@@ -35,18 +36,12 @@ class BackofficeContractStatistics(models.TransientModel):
                 ("company_id", "=", self.company_id.id),
                 ("date", ">=", self.date_from),
                 ("date", "<=", self.date_to),
-                ("event_type", "in", ("delivery", "return", "invoice", "refund", "payment")),
+                ("event_type", "in", DOCUMENT_EVENT_TYPES),
             ],
             [f"date:{granularity}", "event_type"],
             ["amount:sum"],
         )
-        measure = {
-            "delivery": "delivered",
-            "return": "delivered",
-            "invoice": "invoiced",
-            "refund": "invoiced",
-            "payment": "collected",
-        }
+        measure = DOCUMENT_EVENT_MEASURES
         for period, event_type, amount in events:
             bucket = figures.setdefault(period, {})
             bucket[measure[event_type]] = bucket.get(measure[event_type], 0.0) + amount
