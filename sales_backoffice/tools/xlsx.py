@@ -152,23 +152,42 @@ _DIGITS_AND_SEPARATORS = re.compile(r"[+-]?[\d.,]+")
 
 
 class ImportColumn:
-    """One column of an import template: header, kind of value (``text``,
-    ``number`` or ``date``), whether it is required, and an example value."""
+    """One column of an import template: a stable key (what the rows are
+    read by), its header in the user's language, the kind of value (``text``,
+    ``number`` or ``date``), whether it is required, and an example value.
+    ``aliases`` are other headers accepted for it (the English one), so a
+    template downloaded in one language imports in another."""
 
-    __slots__ = ("example", "kind", "label", "required")
+    __slots__ = ("aliases", "example", "key", "kind", "label", "required")
 
-    def __init__(self, label, kind="text", required=False, example=None):
+    def __init__(self, key, label, kind="text", required=False, example=None):
+        self.key = key
         self.label = label
         self.kind = kind
         self.required = required
         self.example = example
+        self.aliases = set()
+
+    def headers(self):
+        """Every header that names this column, case aside."""
+        return {header.casefold() for header in {self.label, *self.aliases}}
+
+
+def add_english_aliases(columns, english_columns):
+    """Let ``columns`` (in the user's language) also answer to the English
+    headers of the same keys."""
+    english = {column.key: column.label for column in english_columns}
+    for column in columns:
+        if column.key in english:
+            column.aliases.add(english[column.key])
+    return columns
 
 
 class XlsxImporter:
     """Reads uploaded workbooks against a column spec, for one import wizard.
 
     ``read_file(file_data)`` returns ``(rows, errors)``: the good rows as (row
-    number, {label: value}) and every bad row as (row number, reason), so that
+    number, {column key: value}) and every bad row as (row number, reason), so that
     the caller adds its own checks and calls ``raise_errors(errors)`` before
     writing anything. A file that cannot be read at all raises a UserError."""
 
@@ -279,9 +298,9 @@ class XlsxImporter:
         ]
         positions, missing = {}, []
         for column in self.columns:
-            key = column.label.casefold()
-            if key in header:
-                positions[column.label] = header.index(key)
+            found = [index for index, name in enumerate(header) if name in column.headers()]
+            if found:
+                positions[column.key] = found[0]
             elif column.required:
                 missing.append(
                     (1, self.env._("the column '%(column)s' is missing", column=column.label))
@@ -302,15 +321,15 @@ class XlsxImporter:
                 )
             values, reasons = {}, []
             for column in self.columns:
-                index = positions.get(column.label)
+                index = positions.get(column.key)
                 cell = row[index] if index is not None and index < len(row) else None
                 if _is_blank(cell):
                     if column.required:
                         reasons.append(self.env._("%(column)s is required", column=column.label))
-                    values[column.label] = None
+                    values[column.key] = None
                     continue
                 try:
-                    values[column.label] = self._parse(column, cell)
+                    values[column.key] = self._parse(column, cell)
                 except ValueError as error:
                     reasons.append(f"{column.label}: {error}")
             if reasons:

@@ -19,28 +19,56 @@ class BackofficeBidImport(models.TransientModel):
     updated_count = fields.Integer(readonly=True)
     rejected_count = fields.Integer(readonly=True)
 
-    def _importer(self):
-        t = self.env._
-        columns = [
-            xlsx.ImportColumn(t("Tender Reference"), required=True, example="ZB-2026-0042"),
+    def _columns(self):
+        return [
             xlsx.ImportColumn(
-                t("Title"), required=True, example=t("Water pumps for the new plant")
+                "reference", self.env._("Tender Reference"), required=True, example="ZB-2026-0042"
             ),
-            xlsx.ImportColumn(t("Purchaser"), required=True, example=t("City Water Authority")),
-            xlsx.ImportColumn(t("Source")),
-            xlsx.ImportColumn(t("URL")),
-            xlsx.ImportColumn(t("Region")),
-            xlsx.ImportColumn(t("Category")),
-            xlsx.ImportColumn(t("Budget"), "number", example=250000.0),
-            xlsx.ImportColumn(t("Published"), "date"),
-            xlsx.ImportColumn(t("Questions Deadline"), "date"),
-            xlsx.ImportColumn(t("Submission Deadline"), "date", required=True),
-            xlsx.ImportColumn(t("Opening"), "date"),
-            xlsx.ImportColumn(t("Salesperson")),
+            xlsx.ImportColumn(
+                "title",
+                self.env._("Title"),
+                required=True,
+                example=self.env._("Water pumps for the new plant"),
+            ),
+            xlsx.ImportColumn(
+                "purchaser",
+                self.env._("Purchaser"),
+                required=True,
+                example=self.env._("City Water Authority"),
+            ),
+            xlsx.ImportColumn("source", self.env._("Source")),
+            xlsx.ImportColumn("url", self.env._("URL")),
+            xlsx.ImportColumn("region", self.env._("Region")),
+            xlsx.ImportColumn("category", self.env._("Category")),
+            xlsx.ImportColumn("budget", self.env._("Budget"), "number", example=250000.0),
+            xlsx.ImportColumn("published", self.env._("Published"), "date"),
+            xlsx.ImportColumn("questions_deadline", self.env._("Questions Deadline"), "date"),
+            xlsx.ImportColumn(
+                "submission_deadline", self.env._("Submission Deadline"), "date", required=True
+            ),
+            xlsx.ImportColumn("opening", self.env._("Opening"), "date"),
+            xlsx.ImportColumn("salesperson", self.env._("Salesperson")),
         ]
-        return xlsx.XlsxImporter(
-            self.env, columns, t("Tenders"), t("The file has no tender to import.")
+
+    def _importer(self):
+        # Headers in the user's language or in English: a template downloaded
+        # in one language imports in the other.
+        columns = xlsx.add_english_aliases(
+            self._columns(), self.with_context(lang="en_US")._columns()
         )
+        return xlsx.XlsxImporter(
+            self.env,
+            columns,
+            self.env._("Tenders"),
+            self.env._("The file has no tender to import."),
+        )
+
+    def _deadline_labels(self):
+        return {
+            "questions_deadline": self.env._("Questions Deadline"),
+            "submission_deadline": self.env._("Submission Deadline"),
+            "opening": self.env._("Opening"),
+        }
 
     def action_download_template(self):
         return self.env["backoffice.xlsx.download"]._download_action(
@@ -66,7 +94,6 @@ class BackofficeBidImport(models.TransientModel):
 
     def action_import(self):
         self.ensure_one()
-        t = self.env._
         importer = self._importer()
         rows, errors = importer.read_file(self.file_data)
         company = self.env.company
@@ -75,63 +102,63 @@ class BackofficeBidImport(models.TransientModel):
         purchasers = {}  # lower-cased name -> partner found (or empty: to create)
         for number, row in rows:
             reasons = []
-            published, deadline = row[t("Published")], row[t("Submission Deadline")]
-            for label in (t("Questions Deadline"), t("Submission Deadline"), t("Opening")):
-                if published and row[label] and row[label] < published:
-                    reasons.append(t("%(what)s is before the publication", what=label))
-            if row[t("Opening")] and row[t("Opening")] < deadline:
-                reasons.append(t("the opening is before the submission deadline"))
-            if row[t("Budget")] is not None and row[t("Budget")] < 0:
-                reasons.append(t("the budget cannot be negative"))
+            published, deadline = row["published"], row["submission_deadline"]
+            for key, label in self._deadline_labels().items():
+                if published and row[key] and row[key] < published:
+                    reasons.append(self.env._("%(what)s is before the publication", what=label))
+            if row["opening"] and row["opening"] < deadline:
+                reasons.append(self.env._("the opening is before the submission deadline"))
+            if row["budget"] is not None and row["budget"] < 0:
+                reasons.append(self.env._("the budget cannot be negative"))
             region = self._lookup(
                 "res.country.state",
-                row[t("Region")],
+                row["region"],
                 ("name", "code"),
                 [("country_id", "=", company.country_id.id)] if company.country_id else None,
             )
-            if row[t("Region")] and len(region) != 1:
-                reasons.append(t("unknown region '%s'", row[t("Region")]))
+            if row["region"] and len(region) != 1:
+                reasons.append(self.env._("unknown region '%s'", row["region"]))
             source = self._lookup(
-                "backoffice.bid.source", row[t("Source")], extra=[("company_id", "=", company.id)]
+                "backoffice.bid.source", row["source"], extra=[("company_id", "=", company.id)]
             )
-            if row[t("Source")] and len(source) != 1:
-                reasons.append(t("unknown source '%s'", row[t("Source")]))
-            category = self._lookup("backoffice.bid.category", row[t("Category")])
-            if row[t("Category")] and len(category) != 1:
-                reasons.append(t("unknown category '%s'", row[t("Category")]))
+            if row["source"] and len(source) != 1:
+                reasons.append(self.env._("unknown source '%s'", row["source"]))
+            category = self._lookup("backoffice.bid.category", row["category"])
+            if row["category"] and len(category) != 1:
+                reasons.append(self.env._("unknown category '%s'", row["category"]))
             user = self._lookup(
                 "res.users",
-                row[t("Salesperson")],
+                row["salesperson"],
                 ("login", "name"),
                 [("share", "=", False), ("company_ids", "in", company.id)],
             )
-            if row[t("Salesperson")] and len(user) != 1:
-                reasons.append(t("unknown salesperson '%s'", row[t("Salesperson")]))
-            purchaser_key = row[t("Purchaser")].casefold()
+            if row["salesperson"] and len(user) != 1:
+                reasons.append(self.env._("unknown salesperson '%s'", row["salesperson"]))
+            purchaser_key = row["purchaser"].casefold()
             if purchaser_key not in purchasers:
-                purchasers[purchaser_key] = self._find_purchaser(row[t("Purchaser")], company)
+                purchasers[purchaser_key] = self._find_purchaser(row["purchaser"], company)
             purchaser = purchasers[purchaser_key]
             if len(purchaser) > 1:
-                reasons.append(t("several partners are called '%s'", row[t("Purchaser")]))
-            key = (row[t("Tender Reference")].casefold(), purchaser_key)
+                reasons.append(self.env._("several partners are called '%s'", row["purchaser"]))
+            key = (row["reference"].casefold(), purchaser_key)
             if key in seen:
-                reasons.append(t("the tender appears twice in the file"))
+                reasons.append(self.env._("the tender appears twice in the file"))
             seen.add(key)
             if reasons:
                 errors.append((number, "; ".join(reasons)))
                 continue
             vals = {
-                "tender_ref": row[t("Tender Reference")],
-                "name": row[t("Title")],
+                "tender_ref": row["reference"],
+                "name": row["title"],
                 "source_id": source.id,
-                "source_url": row[t("URL")],
+                "source_url": row["url"],
                 "region_id": region.id,
                 "category_id": category.id,
-                "budget_amount": row[t("Budget")] or 0.0,
+                "budget_amount": row["budget"] or 0.0,
                 "date_published": published,
-                "date_questions_deadline": row[t("Questions Deadline")],
+                "date_questions_deadline": row["questions_deadline"],
                 "date_submission_deadline": deadline,
-                "date_opening": row[t("Opening")],
+                "date_opening": row["opening"],
                 "user_id": user.id,
                 "company_id": company.id,
             }
@@ -143,7 +170,7 @@ class BackofficeBidImport(models.TransientModel):
                 ],
                 limit=1,
             )
-            plans.append((existing, purchaser_key, row[t("Purchaser")], vals))
+            plans.append((existing, purchaser_key, row["purchaser"], vals))
         importer.raise_errors(errors)
         created = updated = 0
         for existing, purchaser_key, purchaser_name, vals in plans:

@@ -17,22 +17,45 @@ class BackofficeExpenseImport(models.TransientModel):
     file_data = fields.Binary("File", attachment=False)
     file_name = fields.Char()
 
-    def _importer(self):
-        t = self.env._
-        columns = [
+    def _columns(self):
+        return [
             xlsx.ImportColumn(
-                t("Date"), "date", required=True, example=fields.Date.context_today(self)
+                "date",
+                self.env._("Date"),
+                "date",
+                required=True,
+                example=fields.Date.context_today(self),
             ),
-            xlsx.ImportColumn(t("Category"), required=True, example=t("Hotel")),
-            xlsx.ImportColumn(t("Description"), example=t("Two nights, Suzhou")),
-            xlsx.ImportColumn(t("Amount"), "number", required=True, example=560.0),
-            xlsx.ImportColumn(t("Currency"), example=self.env.company.currency_id.name),
-            xlsx.ImportColumn(t("Receipt Number"), example="INV-2026-0001"),
-            xlsx.ImportColumn(t("Customer")),
-            xlsx.ImportColumn(t("Contract")),
+            xlsx.ImportColumn(
+                "category", self.env._("Category"), required=True, example=self.env._("Hotel")
+            ),
+            xlsx.ImportColumn(
+                "description", self.env._("Description"), example=self.env._("Two nights, Suzhou")
+            ),
+            xlsx.ImportColumn(
+                "amount", self.env._("Amount"), "number", required=True, example=560.0
+            ),
+            xlsx.ImportColumn(
+                "currency", self.env._("Currency"), example=self.env.company.currency_id.name
+            ),
+            xlsx.ImportColumn(
+                "receipt_ref", self.env._("Receipt Number"), example="INV-2026-0001"
+            ),
+            xlsx.ImportColumn("customer", self.env._("Customer")),
+            xlsx.ImportColumn("contract", self.env._("Contract")),
         ]
+
+    def _importer(self):
+        # Headers in the user's language or in English: a template downloaded
+        # in one language imports in the other.
+        columns = xlsx.add_english_aliases(
+            self._columns(), self.with_context(lang="en_US")._columns()
+        )
         return xlsx.XlsxImporter(
-            self.env, columns, t("Expenses"), t("The file has no line to import.")
+            self.env,
+            columns,
+            self.env._("Expenses"),
+            self.env._("The file has no line to import."),
         )
 
     def action_download_template(self):
@@ -42,12 +65,11 @@ class BackofficeExpenseImport(models.TransientModel):
 
     def action_import(self):
         self.ensure_one()
-        t = self.env._
         claim = self.claim_id
         if claim.state != "draft":
-            raise UserError(t("Lines are imported into draft claims only."))
+            raise UserError(self.env._("Lines are imported into draft claims only."))
         if not self.file_data:
-            raise UserError(t("Choose the file to import."))
+            raise UserError(self.env._("Choose the file to import."))
         importer = self._importer()
         rows, errors = importer.read_file(self.file_data)
         company = claim.company_id
@@ -61,54 +83,54 @@ class BackofficeExpenseImport(models.TransientModel):
         vals_list = []
         for number, row in rows:
             reasons = []
-            category = categories.get(row[t("Category")].casefold())
+            category = categories.get(row["category"].casefold())
             if not category:
-                reasons.append(t("unknown category '%s'", row[t("Category")]))
+                reasons.append(self.env._("unknown category '%s'", row["category"]))
             currency = claim.currency_id
-            if row[t("Currency")]:
-                currency = currencies.get(row[t("Currency")].upper())
+            if row["currency"]:
+                currency = currencies.get(row["currency"].upper())
                 if not currency:
-                    reasons.append(t("unknown currency '%s'", row[t("Currency")]))
-            if row[t("Amount")] <= 0:
-                reasons.append(t("the amount must be positive"))
+                    reasons.append(self.env._("unknown currency '%s'", row["currency"]))
+            if row["amount"] <= 0:
+                reasons.append(self.env._("the amount must be positive"))
             partner = self.env["res.partner"]
-            if row[t("Customer")]:
+            if row["customer"]:
                 partner = partner.search(
                     [
-                        xlsx.exact_match("name", row[t("Customer")]),
+                        xlsx.exact_match("name", row["customer"]),
                         ("company_id", "in", [False, company.id]),
                     ],
                     limit=2,
                 )
                 if len(partner) != 1:
                     reasons.append(
-                        t("customer '%s' not found (or not unique)", row[t("Customer")])
+                        self.env._("customer '%s' not found (or not unique)", row["customer"])
                     )
             order = self.env["sale.order"]
-            if row[t("Contract")]:
+            if row["contract"]:
                 order = order.search(
                     [
                         "|",
-                        ("name", "=", row[t("Contract")]),
-                        ("contract_ref", "=", row[t("Contract")]),
+                        ("name", "=", row["contract"]),
+                        ("contract_ref", "=", row["contract"]),
                         ("company_id", "=", company.id),
                     ],
                     limit=2,
                 )
                 if len(order) != 1:
-                    reasons.append(t("contract '%s' not found", row[t("Contract")]))
+                    reasons.append(self.env._("contract '%s' not found", row["contract"]))
             if reasons:
                 errors.append((number, "; ".join(reasons)))
                 continue
             vals_list.append(
                 {
                     "claim_id": claim.id,
-                    "date": row[t("Date")],
+                    "date": row["date"],
                     "category_id": category.id,
-                    "description": row[t("Description")],
-                    "amount": row[t("Amount")],
+                    "description": row["description"],
+                    "amount": row["amount"],
                     "currency_id": currency.id,
-                    "receipt_ref": row[t("Receipt Number")],
+                    "receipt_ref": row["receipt_ref"],
                     "partner_id": partner.id,
                     "order_id": order.id,
                 }
@@ -116,7 +138,7 @@ class BackofficeExpenseImport(models.TransientModel):
         importer.raise_errors(errors)
         self.env["backoffice.expense.claim.line"].create(vals_list)
         claim.message_post(
-            body=t(
+            body=self.env._(
                 "%(count)s expense lines imported from %(file)s.",
                 count=len(vals_list),
                 file=self.file_name or "XLSX",
