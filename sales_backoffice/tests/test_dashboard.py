@@ -1,10 +1,12 @@
 import base64
 import json
 import re
+from datetime import date
 
 from odoo.tests import HttpCase, tagged
 
 from .common import BackofficeCommon
+from .test_expense import ExpenseCommon
 
 # Odoo's global filter types and the field types a data source may match them on.
 MATCHING_TYPES = {"datetime": {"datetime"}, "date": {"date"}, "many2one": {"many2one"}}
@@ -221,7 +223,48 @@ class TestDashboard(BackofficeCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestDashboardTour(BackofficeCommon, HttpCase):
+class TestDashboardTour(ExpenseCommon, HttpCase):
     def test_dashboard_tour(self):
+        # Something for every chart to draw, this year.
+        today = date.today()
         self._create_contract([(self.product_valve, 2, 150.0)])
+        self._overdue_invoice(self._create_contract([(self.product_valve, 1, 150.0)]), 1)
+        team = self.env.ref("sales_team.team_sales_department")
+        self.env["backoffice.expense.budget"].with_user(self.bo_manager).create(
+            {
+                "team_id": team.id,
+                "company_id": self.company.id,
+                "date_from": today.replace(month=1, day=1),
+                "date_to": today.replace(month=12, day=31),
+                "amount": 5000.0,
+            }
+        )
+        claim = self._claim(
+            [{"date": today, "category_id": self.meals.id, "amount": 80.0}],
+            date_from=today,
+            date_to=today,
+            team_id=team.id,
+        )
+        claim.action_submit()
+        claim.with_user(self.bo_user).action_audit()
+        claim.with_user(self.bo_manager).action_approve()
+        self.assertEqual(claim.state, "approved")
+        Bid = self.env["backoffice.bid"].with_user(self.bo_manager)
+        bids = Bid.create(
+            [
+                {
+                    "name": f"Tender {index}",
+                    "tender_ref": f"DASH-{index}",
+                    "purchaser_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "user_id": self.salesman.id,
+                    "date_submission_deadline": today,
+                }
+                for index in range(3)
+            ]
+        )
+        bids[0].action_mark_won()
+        bids[1]._mark_lost(
+            "Acme Pumps", 1000.0, self.env.ref("sales_backoffice.bid_lost_reason_price")
+        )
         self.start_tour("/odoo", "sales_backoffice_dashboard_tour", login=self.bo_manager.login)

@@ -123,7 +123,16 @@ registry.category("web_tour.tours").add("sales_backoffice_dashboard_tour", {
                         }
                         const chartId = getters.getChartIdFromFigureId(figure.id);
                         const type = getters.getChartDefinition(chartId).type;
-                        if (type === "scorecard" || window.Chart?.getChart(canvas)) {
+                        if (type === "scorecard") {
+                            drawn.add(figure.id);
+                            continue;
+                        }
+                        // A chart is drawn by Chart.js, with at least one value.
+                        const chart = window.Chart?.getChart(canvas);
+                        const hasValue = chart?.data.datasets.some((dataset) =>
+                            dataset.data.some((value) => typeof value === "number" && value > 0)
+                        );
+                        if (hasValue) {
                             drawn.add(figure.id);
                         }
                     }
