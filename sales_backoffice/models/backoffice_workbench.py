@@ -4,21 +4,35 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 MANAGER_GROUP = "sales_backoffice.group_backoffice_manager"
+# How a tile stands out: overdue queues in red, queues at risk in amber,
+# empty queues muted.
+TONES = [
+    ("normal", "Open"),
+    ("warning", "At Risk"),
+    ("danger", "Overdue"),
+    ("muted", "Empty"),
+]
 
 
 class BackofficeWorkbench(models.Model):
     """Sales ▸ Back Office ▸ Today: one tile per queue, with the number of
-    records waiting in it for the current user (record rules apply), each
-    opening those records."""
+    records waiting in it for the current user (record rules apply) and, where
+    the queue is money, their amount; each tile opens those records.
+
+    The queues where the current user must act (reviews waiting for me, my
+    overdue contracts) come first; the general ones follow.
+    """
 
     _name = "backoffice.workbench"
     _description = "Back Office Workbench Tile"
     _auto = False
-    _order = "sequence, id"
-    # (key, sequence): the tiles; their labels, domains and actions are below.
+    _order = "priority, sequence, id"
+    # (key, sequence): the tiles; their labels, domains and actions are in
+    # _tile_specs, which capabilities extend.
     _TILES = [
         ("signed_copy_missing", 10),
         ("invoice_not_dispatched", 20),
+        ("overdue_mine", 29),
         ("overdue_normal", 30),
         ("overdue_concerned", 31),
         ("overdue_doubtful", 32),
@@ -32,28 +46,63 @@ class BackofficeWorkbench(models.Model):
 
     key = fields.Char(readonly=True)
     sequence = fields.Integer(readonly=True)
+    priority = fields.Integer(
+        readonly=True, help="0 for the queues where the current user must act, 1 for the others."
+    )
     name = fields.Char(compute="_compute_tile")
     count = fields.Integer(compute="_compute_tile")
+    amount = fields.Monetary(compute="_compute_tile", currency_field="currency_id")
+    currency_id = fields.Many2one("res.currency", compute="_compute_tile")
+    is_money = fields.Boolean(compute="_compute_tile")
+    is_mine = fields.Boolean(compute="_compute_tile")
+    tone = fields.Selection(TONES, compute="_compute_tile")
     is_visible = fields.Boolean(compute="_compute_tile", search="_search_is_visible")
 
     @property
     def _table_query(self):
+        # The order depends on who asks: their own queues first.
+        specs = self._tile_specs()
         values = SQL(", ").join(
-            SQL("(%s, %s, %s)", index, key, sequence)
+            SQL("(%s, %s, %s, %s)", index, key, sequence, 0 if specs[key]["mine"] else 1)
             for index, (key, sequence) in enumerate(self._TILES, start=1)
         )
-        return SQL("SELECT * FROM (VALUES %s) AS tiles(id, key, sequence)", values)
+        return SQL(
+            "SELECT * FROM (VALUES %s) AS tiles(id, key, sequence, priority)",
+            values,
+        )
 
     # ------------------------------------------------------------------ tiles
+    @api.model
+    def _tile(self, label, model, domain, action, **options):
+        """One queue: what it shows, which records and the action opening them.
+
+        Options: ``visible`` (shown to this user, default True), ``mine`` (the
+        user must act on it, default False), ``amount_field`` (the money field
+        summed on the tile, default none), ``tone`` (``danger`` for what is
+        overdue, ``warning`` for what is at risk, default ``normal``).
+        """
+        return {
+            "label": label,
+            "model": model,
+            "domain": domain,
+            "action": action,
+            "visible": options.get("visible", True),
+            "mine": options.get("mine", False),
+            "amount_field": options.get("amount_field"),
+            "tone": options.get("tone", "normal"),
+        }
+
     def _tile_specs(self):
-        """{key: (label, model, domain, action xmlid, visible)} for the current user."""
+        """{key: spec} for the current user, see `_tile`."""
         today = fields.Date.context_today(self)
         uid = self.env.uid
         company = self.env.company
         is_manager = self.env.user.has_group(MANAGER_GROUP)
         signed_before = today - timedelta(days=company.signed_copy_days)
+        tile = self._tile
+        performance_action = "sales_backoffice.backoffice_contract_performance_action"
         return {
-            "signed_copy_missing": (
+            "signed_copy_missing": tile(
                 self.env._("Signed copies not back after %s days", company.signed_copy_days),
                 "sale.order",
                 [
@@ -62,9 +111,9 @@ class BackofficeWorkbench(models.Model):
                     ("date_contract_signed", "<", signed_before),
                 ],
                 "sales_backoffice.backoffice_sale_order_action_workbench",
-                True,
+                tone="warning",
             ),
-            "invoice_not_dispatched": (
+            "invoice_not_dispatched": tile(
                 self.env._("Posted invoices not dispatched"),
                 "account.move",
                 [
@@ -74,30 +123,42 @@ class BackofficeWorkbench(models.Model):
                     ("contract_event_ids", "not any", [("event_type", "=", "invoice_dispatched")]),
                 ],
                 "account.action_move_out_invoice_type",
-                True,
+                amount_field="amount_total_signed",
             ),
-            "overdue_normal": (
+            "overdue_mine": tile(
+                self.env._("My overdue contracts"),
+                "backoffice.contract.performance",
+                [("days_overdue", ">", 0), ("user_id", "=", uid)],
+                performance_action,
+                mine=True,
+                amount_field="amount_receivable",
+                tone="danger",
+            ),
+            "overdue_normal": tile(
                 self.env._("Overdue contracts"),
                 "backoffice.contract.performance",
                 [("days_overdue", ">", 0), ("receivable_class", "=", "normal")],
-                "sales_backoffice.backoffice_contract_performance_action",
-                True,
+                performance_action,
+                amount_field="amount_receivable",
+                tone="danger",
             ),
-            "overdue_concerned": (
+            "overdue_concerned": tile(
                 self.env._("Concerned receivables"),
                 "backoffice.contract.performance",
                 [("receivable_class", "=", "concerned")],
-                "sales_backoffice.backoffice_contract_performance_action",
-                True,
+                performance_action,
+                amount_field="amount_receivable",
+                tone="warning",
             ),
-            "overdue_doubtful": (
+            "overdue_doubtful": tile(
                 self.env._("Doubtful receivables"),
                 "backoffice.contract.performance",
                 [("receivable_class", "=", "doubtful")],
-                "sales_backoffice.backoffice_contract_performance_action",
-                True,
+                performance_action,
+                amount_field="amount_receivable",
+                tone="danger",
             ),
-            "sample_to_review": (
+            "sample_to_review": tile(
                 self.env._("Registrations waiting for my review"),
                 "backoffice.sample",
                 [
@@ -107,9 +168,9 @@ class BackofficeWorkbench(models.Model):
                     ("review_ids", "not any", [("reviewer_id", "=", uid)]),
                 ],
                 "sales_backoffice.backoffice_sample_action",
-                True,
+                mine=True,
             ),
-            "sample_return_overdue": (
+            "sample_return_overdue": tile(
                 self.env._("Sample returns overdue"),
                 "backoffice.sample",
                 [
@@ -125,23 +186,26 @@ class BackofficeWorkbench(models.Model):
                     ),
                 ],
                 "sales_backoffice.backoffice_sample_action",
-                True,
+                tone="danger",
             ),
-            "claim_to_audit": (
+            "claim_to_audit": tile(
                 self.env._("Claims to audit"),
                 "backoffice.expense.claim",
                 [("state", "=", "submitted"), ("user_id", "!=", uid)],
                 "sales_backoffice.backoffice_expense_claim_action",
-                True,
+                mine=True,
+                amount_field="amount_claimed",
             ),
-            "claim_to_approve": (
+            "claim_to_approve": tile(
                 self.env._("Claims to approve"),
                 "backoffice.expense.claim",
                 [("state", "=", "audited"), ("user_id", "!=", uid), ("auditor_id", "!=", uid)],
                 "sales_backoffice.backoffice_expense_claim_action",
-                is_manager,
+                visible=is_manager,
+                mine=True,
+                amount_field="amount_claimed",
             ),
-            "bid_deadline_soon": (
+            "bid_deadline_soon": tile(
                 self.env._("Tender deadlines in the next 7 days"),
                 "backoffice.bid",
                 [
@@ -151,41 +215,60 @@ class BackofficeWorkbench(models.Model):
                     ("date_submission_deadline", "<=", today + timedelta(days=7)),
                 ],
                 "sales_backoffice.backoffice_bid_action",
-                True,
+                tone="warning",
             ),
-            "bid_source_unchecked": (
+            "bid_source_unchecked": tile(
                 self.env._("Tender websites to check"),
                 "backoffice.bid.source",
                 [("is_check_due", "=", True)],
                 "sales_backoffice.backoffice_bid_source_action",
-                True,
             ),
         }
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_tile(self):
         specs = self._tile_specs()
+        currency = self.env.company.currency_id
         for tile in self:
-            label, model, domain, _action, visible = specs[tile.key]
-            tile.name = label
-            tile.is_visible = visible
-            tile.count = self.env[model].search_count(domain) if visible else 0
+            spec = specs[tile.key]
+            tile.name = spec["label"]
+            tile.is_visible = spec["visible"]
+            tile.is_mine = spec["mine"]
+            tile.is_money = bool(spec["amount_field"])
+            tile.currency_id = currency
+            tile.count, tile.amount = tile._queue_totals(spec) if spec["visible"] else (0, 0.0)
+            if not tile.count:
+                tile.tone = "muted"
+            else:
+                tile.tone = spec["tone"]
+
+    def _queue_totals(self, spec):
+        """(count, amount) of a queue in one aggregate query, record rules applied."""
+        self.ensure_one()
+        Model = self.env[spec["model"]]
+        if not spec["amount_field"]:
+            return Model.search_count(spec["domain"]), 0.0
+        [(count, amount)] = Model._read_group(
+            spec["domain"], aggregates=["__count", f"{spec['amount_field']}:sum"]
+        )
+        return count, amount or 0.0
 
     def _search_is_visible(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
         specs = self._tile_specs()
-        keys = [key for key, _sequence in self._TILES if specs[key][4]]
+        keys = [key for key, _sequence in self._TILES if specs[key]["visible"]]
         return [("key", "in" if (operator == "=") == value else "not in", keys)]
 
     def action_open(self):
         self.ensure_one()
-        label, model, domain, action_xmlid, _visible = self._tile_specs()[self.key]
-        action = self.env["ir.actions.act_window"]._for_xml_id(action_xmlid)
+        spec = self._tile_specs()[self.key]
+        model = spec["model"]
+        action = self.env["ir.actions.act_window"]._for_xml_id(spec["action"])
         action.update(
             {
-                "name": label,
-                "domain": domain,
+                "name": spec["label"],
+                "domain": spec["domain"],
                 "context": {"create": False},
                 "view_mode": "list,form"
                 if model != "backoffice.contract.performance"
