@@ -3,7 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-MANAGER_GROUP = "sales_backoffice.group_backoffice_manager"
+from ..tools.groups import MANAGER_GROUP
+
 # How a tile stands out: overdue queues in red, queues at risk in amber,
 # empty queues muted.
 TONES = [
