@@ -24,7 +24,6 @@
         "data/backoffice_sample_data.xml",
         "data/backoffice_expense_data.xml",
         "data/backoffice_bid_data.xml",
-        "data/spreadsheet_dashboard_data.xml",
         "report/backoffice_contract_reports.xml",
         "report/backoffice_expense_reports.xml",
         "wizard/backoffice_contract_milestone_views.xml",
@@ -43,6 +42,8 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/sales_backoffice_menus.xml",
+        # The dashboard links to the menus: it loads after them.
+        "data/spreadsheet_dashboard_data.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
