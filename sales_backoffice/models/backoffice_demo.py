@@ -19,7 +19,8 @@ MARKER = "sales_backoffice.demo_contract_01"
 #   deliver: "full" | "partial"; ret: ("damaged" | "cancelled", product, qty)
 #   redeliver: bool (validate the exchange); invoice: days ago;
 #   check: "override" | "blocked"; pay: (fraction, days ago); eur: bool;
-#   dispatched: bool; milestones: [(event type, days after the order, note)]
+#   dispatched: bool; signed_copy: days after the order it came back;
+#   milestones: [(event type, days after the order, note)]
 CONTRACTS = [
     (
         "deco",
@@ -464,7 +465,11 @@ class BackofficeDemo(models.AbstractModel):
 
     def _demo_deliveries(self, ctx, specs, today):
         """Deliver, return with a reason, redeliver; then date the transfers."""
-        stock_env = self.env(user=ctx["users"]["admin"])
+        # The warehouse validates without the SMS and backorder dialogs.
+        stock_env = self.env(
+            user=ctx["users"]["admin"],
+            context=dict(self.env.context, skip_sms=True, skip_backorder=True),
+        )
         dated = {}
         first = stock_env["stock.picking"]
         for spec in specs:
@@ -484,7 +489,7 @@ class BackofficeDemo(models.AbstractModel):
                 days=4 if spec["date"] < today - timedelta(days=8) else 1
             )
         # One validation for every first delivery; partial ones leave a backorder.
-        first.with_context(skip_backorder=True).button_validate()
+        self._validate(first)
         to_validate = stock_env["stock.picking"]
         for spec in specs:
             if not spec.get("ret"):
@@ -533,13 +538,11 @@ class BackofficeDemo(models.AbstractModel):
                     move.picked = True
                 spec["redelivery"] = redelivery
                 dated[redelivery] = dated[delivery] + timedelta(days=10)
-        if to_validate:
-            to_validate.button_validate()
+        self._validate(to_validate)
         redeliveries = stock_env["stock.picking"].union(
             *(spec["redelivery"] for spec in specs if spec.get("redelivery"))
         )
-        if redeliveries:
-            redeliveries.button_validate()
+        self._validate(redeliveries)
         # Validation stamps "now"; the transfers are dated when they happened
         # and their performance events are read again from the dated documents.
         pickings = self.env["stock.picking"]
@@ -549,6 +552,16 @@ class BackofficeDemo(models.AbstractModel):
         events = self.env["backoffice.contract.event"].sudo()
         events.search([("picking_id", "in", pickings.ids)]).unlink()
         events._record_pickings(pickings.sudo())
+
+    def _validate(self, pickings):
+        if not pickings:
+            return
+        pickings.button_validate()
+        pending = pickings.filtered(lambda p: p.state != "done")
+        if pending:
+            raise UserError(
+                self.env._("Demo transfers not validated: %s", ", ".join(pending.mapped("name")))
+            )
 
     def _demo_invoices(self, ctx, specs):
         """Invoice what the policies allow, date and post the invoices as the
@@ -887,18 +900,22 @@ class BackofficeDemo(models.AbstractModel):
             ("taxi", "Taxi and local transport", 100.0, 30.0),
             ("entertainment", "Customer entertainment", 0.0, 100.0),
         ):
-            categories[key] = self.env["backoffice.expense.category"].create(
-                {
-                    "name": name,
-                    "company_id": company.id,
-                    "account_id": account.id,
-                    "daily_cap": cap,
-                    "receipt_required_above": receipt_above,
-                }
+            categories[key] = (
+                self.env["backoffice.expense.category"]
+                .with_user(users["manager"])
+                .create(
+                    {
+                        "name": name,
+                        "company_id": company.id,
+                        "account_id": account.id,
+                        "daily_cap": cap,
+                        "receipt_required_above": receipt_above,
+                    }
+                )
             )
         sp1, sp2 = users["sp1"], users["sp2"]
         teams = (sp1 | sp2).sale_team_id
-        self.env["backoffice.expense.budget"].create(
+        self.env["backoffice.expense.budget"].with_user(users["manager"]).create(
             [
                 {
                     "team_id": team.id,
@@ -1112,13 +1129,20 @@ class BackofficeDemo(models.AbstractModel):
     def _demo_bids(self, ctx, today):
         users, partners = ctx["users"], ctx["partners"]
         bo = users["bo"]
-        Source = self.env["backoffice.bid.source"].with_user(bo)
-        gazette = Source.create(
-            {
-                "name": "Municipal Tenders Gazette",
-                "url": "https://gazette.example.gov/tenders",
-                "check_interval_days": 7,
-            }
+        # The manager configures the websites and categories, the back office
+        # checks the websites and records the tenders.
+        manager = users["manager"]
+        gazette = (
+            self.env["backoffice.bid.source"]
+            .with_user(manager)
+            .create(
+                {
+                    "name": "Municipal Tenders Gazette",
+                    "url": "https://gazette.example.gov/tenders",
+                    "check_interval_days": 7,
+                    "user_id": bo.id,
+                }
+            )
         )
         portal = self._ref("bid_source_portal_demo")
         now = fields.Datetime.now()
@@ -1139,40 +1163,44 @@ class BackofficeDemo(models.AbstractModel):
                 {"source_id": portal.id, "date": now - timedelta(days=9), "new_tender_count": 0},
             ]
         )
-        metering = self.env["backoffice.bid.category"].create(
-            {
-                "name": "Metering",
-                "template_ids": [
-                    Command.create(
-                        {
-                            "name": "Business licence",
-                            "document_type": "qualification",
-                            "days_before_deadline": 5,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "name": "Pattern approval certificate",
-                            "document_type": "certificate",
-                            "days_before_deadline": 5,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "name": "Technical proposal",
-                            "document_type": "technical",
-                            "days_before_deadline": 3,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "name": "Price offer",
-                            "document_type": "commercial",
-                            "days_before_deadline": 1,
-                        }
-                    ),
-                ],
-            }
+        metering = (
+            self.env["backoffice.bid.category"]
+            .with_user(manager)
+            .create(
+                {
+                    "name": "Metering",
+                    "template_ids": [
+                        Command.create(
+                            {
+                                "name": "Business licence",
+                                "document_type": "qualification",
+                                "days_before_deadline": 5,
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "name": "Pattern approval certificate",
+                                "document_type": "certificate",
+                                "days_before_deadline": 5,
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "name": "Technical proposal",
+                                "document_type": "technical",
+                                "days_before_deadline": 3,
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "name": "Price offer",
+                                "document_type": "commercial",
+                                "days_before_deadline": 1,
+                            }
+                        ),
+                    ],
+                }
+            )
         )
         pumps = self._ref("bid_category_pumps_demo")
         stages = {
