@@ -49,6 +49,7 @@
         "demo/res_users_demo.xml",
         "demo/backoffice_contract_demo.xml",
         "demo/backoffice_bid_demo.xml",
+        "demo/backoffice_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

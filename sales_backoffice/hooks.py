@@ -8,5 +8,7 @@ def post_init_hook(env):
     orders = env["sale.order"].search([("state", "=", "sale")])
     orders._backoffice_register_contracts()
     events = env["backoffice.contract.event"]
-    events._record_pickings(orders.picking_ids.filtered(lambda p: p.state == "done"))
+    # Transfers already recorded (by the module's own demo data) are skipped.
+    recorded = events.search([("picking_id", "!=", False)]).picking_id
+    events._record_pickings(orders.picking_ids.filtered(lambda p: p.state == "done") - recorded)
     events._sync_invoices(orders.invoice_ids.filtered(lambda m: m.state == "posted"))

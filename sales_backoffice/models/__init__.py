@@ -23,3 +23,4 @@ from . import backoffice_expense_claim_review
 from . import ir_attachment
 from . import backoffice_workbench
 from . import digest_digest
+from . import backoffice_demo

@@ -20,3 +20,4 @@ from . import test_review_security
 from . import test_review_concurrency
 from . import test_xlsx_import
 from . import test_xlsx_export
+from . import test_demo_data
