@@ -13,3 +13,5 @@ from . import test_workbench
 from . import test_digest
 from . import test_translation
 from . import test_dashboard
+from . import test_coexistence
+from . import test_coexistence_reminders
