@@ -65,8 +65,11 @@ if [ "${BO_COEXISTENCE:-1}" != 0 ]; then
         --test-tags "$coex_tags" --stop-after-init \
         --http-port "$TEST_PORT" --log-handler=odoo.tests.stats:INFO 2>&1 | tee "$LOGDIR/coexist.log"
     coex_rc=${PIPESTATUS[0]}
+    # The one hr_expense test left out needs account_sepa, which Community
+    # does not have: it skips there with or without the module.
+    hr_tags="post_install/hr_expense,-/hr_expense:TestExpenses.test_company_expense_sepa_ct_trust_bypass"
     log "Coexistence: Odoo's post_install tests of hr_expense in $COEX_DB"
-    odoo_bin -d "$COEX_DB" --test-enable --test-tags post_install/hr_expense --stop-after-init \
+    odoo_bin -d "$COEX_DB" --test-enable --test-tags "$hr_tags" --stop-after-init \
         --http-port "$TEST_PORT" --log-handler=odoo.tests.stats:INFO 2>&1 | tee "$LOGDIR/hr_expense.log"
     hr_expense_rc=${PIPESTATUS[0]}
     set -e

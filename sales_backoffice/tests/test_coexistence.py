@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from odoo import models
 from odoo.exceptions import ValidationError
 from odoo.modules.module import load_script
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
@@ -267,6 +267,15 @@ class TestCoexistenceWithApps(ClaimJournalMixin, BackofficeCommon):
                 "company_id": cls.company.id,
             }
         )
+        cls.settings_admin = new_test_user(
+            cls.env,
+            login="bo_settings_admin",
+            groups="base.group_system,sales_team.group_sale_manager,"
+            "account.group_account_manager,hr_expense.group_hr_expense_manager,"
+            "sales_backoffice.group_backoffice_manager",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
         cls.bo_journal = cls.env["account.journal"].create(
             {
                 "name": "Sales Claims",
@@ -287,8 +296,13 @@ class TestCoexistenceWithApps(ClaimJournalMixin, BackofficeCommon):
             sorted(installed.mapped("name")), ["crm", "hr_expense", "purchase", "sale_crm"]
         )
 
+    def _settings_form(self):
+        # Each app's block of Settings shows to its managers only.
+        Settings = self.env["res.config.settings"].with_user(self.settings_admin)
+        return Form(Settings.with_company(self.company))
+
     def test_two_journal_settings_keep_their_values(self):
-        form = Form(self.env["res.config.settings"].with_company(self.company))
+        form = self._settings_form()
         form.expense_journal_id = self.hr_journal
         form.backoffice_expense_journal_id = self.bo_journal
         form.save().execute()
@@ -296,7 +310,7 @@ class TestCoexistenceWithApps(ClaimJournalMixin, BackofficeCommon):
         self.assertEqual(self.company.backoffice_expense_journal_id, self.bo_journal)
 
         # Changing one leaves the other alone, both ways.
-        form = Form(self.env["res.config.settings"].with_company(self.company))
+        form = self._settings_form()
         self.assertEqual(form.expense_journal_id, self.hr_journal)
         self.assertEqual(form.backoffice_expense_journal_id, self.bo_journal)
         form.expense_journal_id = self.bo_journal
