@@ -2,7 +2,7 @@
     "name": "Sales Back Office",
     "summary": "Contract performance lists, sample registry, expense audit and "
     "tender leads for the sales back office",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/sales-backoffice/sales_backoffice",
     "author": "Sales Back Office developers",

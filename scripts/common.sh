@@ -160,7 +160,26 @@ http_interface = 127.0.0.1
 CONF
 }
 
-odoo_bin() { "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" "$@"; }
+# odoo_bin [COMMAND] ARGS: odoo-bin with the project's configuration. A
+# subcommand (shell, i18n, module, db, populate...) must come first, before the
+# configuration that its own parser reads; the addons path goes in front of it
+# so commands of the project's addons are found. help, scaffold, deploy and
+# upgrade_code take no configuration file.
+odoo_bin() {
+    local odoo=("$VENV/bin/python" "$ODOO_SRC/odoo-bin")
+    if [ $# -eq 0 ] || [ -z "$1" ] || [ "${1#-}" != "$1" ]; then
+        "${odoo[@]}" -c "$ODOO_CONF" "$@"
+        return
+    fi
+    local command=$1
+    shift
+    case $command in
+        help | scaffold | deploy | upgrade_code)
+            "${odoo[@]}" "--addons-path=$ODOO_SRC/addons,$ROOT" "$command" "$@" ;;
+        *)
+            "${odoo[@]}" "--addons-path=$ODOO_SRC/addons,$ROOT" "$command" -c "$ODOO_CONF" "$@" ;;
+    esac
+}
 
 # psql-free database helpers through psycopg2 from the venv.
 db_query() { # db sql -> first column of first row, or empty

@@ -774,7 +774,7 @@ class BackofficeExpenseClaim(models.Model):
     def _create_move(self):
         self.ensure_one()
         company = self.company_id
-        journal = company.expense_journal_id or self.env["account.journal"].search(
+        journal = company.backoffice_expense_journal_id or self.env["account.journal"].search(
             [
                 ("type", "=", "purchase"),
                 *self.env["account.journal"]._check_company_domain(company),

@@ -1,9 +1,16 @@
-from odoo import api, fields, models
+from collections import defaultdict
+
+from odoo import api, models
 
 
 class BackofficeReminderMixin(models.AbstractModel):
     """One home for the module's reminders (dunning, overdue returns, deadlines,
-    expiring documents): a single open activity per record and purpose."""
+    expiring documents): a single open activity per record and purpose.
+
+    Activities go through Odoo's activity API (``activity_schedule``,
+    ``activity_feedback``) of the record's ``mail.activity.mixin``, so activity
+    type defaults, the automated flag and the "done" messages behave like the
+    activities Odoo's own apps create."""
 
     _name = "backoffice.reminder.mixin"
     _description = "Back Office Reminders"
@@ -33,32 +40,58 @@ class BackofficeReminderMixin(models.AbstractModel):
         summary_by_record,
         date_deadline=None,
         note_by_record=None,
+        automated=True,
     ):
         """Schedule one activity of type ``activity_xmlid`` per record of ``self``
         unless one of that type is already open on it. Returns the new activities.
 
         ``user_by_record``/``summary_by_record``/``note_by_record`` map a record
-        to its assignee, summary and note.
+        to its assignee, summary and note. ``automated`` marks activities the
+        system creates (scheduled actions, assignments) the way Odoo does.
         """
         activity_type = self.env.ref(activity_xmlid)
         open_ones = self._backoffice_open_reminders(self, activity_type)
-        model_id = self.env["ir.model"]._get_id(self._name)
-        vals_list = []
+        # Records sharing assignee, summary and note are scheduled in one call.
+        groups = defaultdict(lambda: self.browse())
         for record in self:
             if record.id in open_ones:
                 continue
-            user = user_by_record(record)
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": record.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": (user or self.env.user).id,
-                    "summary": summary_by_record(record),
-                    "note": note_by_record(record) if note_by_record else False,
-                    "date_deadline": date_deadline or fields.Date.context_today(self),
-                }
+            user = user_by_record(record) or self.env.user
+            key = (
+                user.id,
+                summary_by_record(record) or "",
+                (note_by_record(record) if note_by_record else "") or "",
             )
-        # Reminders are created by scheduled actions and by people whose rights
-        # do not cover the assignee's records; the activity only points at the record.
-        return self.env["mail.activity"].sudo().create(vals_list)
+            groups[key] |= record
+        activities = self.env["mail.activity"]
+        for (user_id, summary, note), records in groups.items():
+            # Reminders are created by scheduled actions and by people whose rights
+            # do not cover the assignee's records; the activity only points at
+            # the record and is assigned to the user computed above.
+            records_sudo = records.sudo()
+            activities |= (
+                records_sudo.activity_schedule(
+                    activity_xmlid,
+                    date_deadline=date_deadline,
+                    summary=summary,
+                    note=note,
+                    user_id=user_id,
+                    automated=automated,
+                )
+                # ``mail_activity_automation_skip`` in the context schedules nothing.
+                or self.env["mail.activity"]
+            )
+        return activities
+
+    def _backoffice_reminder_done(self, activity_xmlid, feedback=None):
+        """Mark the open reminders of type ``activity_xmlid`` on ``self`` done
+        (the cause is gone: the sample came back, the website was checked...),
+        with ``feedback`` in the chatter message."""
+        if not self:
+            return False
+        # Closing a reminder assigned to someone else is part of resolving its
+        # cause, which the caller is doing on these records.
+        records_sudo = self.sudo()
+        return records_sudo.activity_feedback(
+            [activity_xmlid], feedback=feedback, only_automated=False
+        )

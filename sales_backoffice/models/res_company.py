@@ -39,9 +39,13 @@ class ResCompany(models.Model):
         string="Courier Fee Journal",
         help="Journal paying courier fees when no carrier bills them.",
     )
-    expense_journal_id = fields.Many2one(
+    # Not ``expense_journal_id``: hr_expense owns that name on res.company for
+    # its own default journal; sharing it would book one app on the other's journal.
+    backoffice_expense_journal_id = fields.Many2one(
         "account.journal",
         string="Expense Claims Journal",
+        check_company=True,
+        domain="[('type', '=', 'purchase')]",
         help="Purchase journal where approved claims are posted.",
     )
     signed_copy_days = fields.Integer(
@@ -61,6 +65,28 @@ class ResCompany(models.Model):
                         "%s: sample registrations need at least two reviewers.", company.name
                     )
                 )
+
+    @api.constrains("backoffice_expense_journal_id")
+    def _check_backoffice_expense_journal_id(self):
+        for company in self:
+            if not company._backoffice_expense_journal_is_valid():
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the expense claims journal must be one of its purchase "
+                        "journals, not %(journal)s.",
+                        company=company.name,
+                        journal=company.backoffice_expense_journal_id.display_name,
+                    )
+                )
+
+    def _backoffice_expense_journal_is_valid(self):
+        """Whether the claim journal is empty or a purchase journal the company may use."""
+        self.ensure_one()
+        journal = self.backoffice_expense_journal_id
+        return not journal or (
+            journal.type == "purchase"
+            and bool(journal.filtered_domain(journal._check_company_domain(self)))
+        )
 
     def _backoffice_samples_location(self):
         """The company's Samples location (goods out with customers and

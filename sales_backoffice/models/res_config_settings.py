@@ -28,6 +28,8 @@ class ResConfigSettings(models.TransientModel):
     sample_expiry_warning_days = fields.Integer(
         related="company_id.sample_expiry_warning_days", readonly=False
     )
-    expense_journal_id = fields.Many2one(related="company_id.expense_journal_id", readonly=False)
+    backoffice_expense_journal_id = fields.Many2one(
+        related="company_id.backoffice_expense_journal_id", readonly=False
+    )
     bid_reminder_days = fields.Integer(related="company_id.bid_reminder_days", readonly=False)
     signed_copy_days = fields.Integer(related="company_id.signed_copy_days", readonly=False)

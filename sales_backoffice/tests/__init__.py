@@ -21,3 +21,5 @@ from . import test_review_concurrency
 from . import test_xlsx_import
 from . import test_xlsx_export
 from . import test_demo_data
+from . import test_coexistence
+from . import test_coexistence_reminders
