@@ -8,7 +8,25 @@ PORT=${BO_HTTP_PORT:-8069}
 
 provision
 trap stop_pg EXIT
-ensure_db "$DB" || die "could not create database $DB, see the log above"
+log "Python virtualenv ready ($VENV)"
+log "PostgreSQL ready (${DB_HOST:-local socket}, port $DB_PORT)"
+# Odoo's own log goes to a file: the terminal shows the steps and the URL.
+LOGFILE=$CACHE/logs/odoo-$DB.log
+mkdir -p "$(dirname "$LOGFILE")"
+log "Odoo's log: $LOGFILE"
+ensure_db "$DB" --logfile "$LOGFILE" || die "could not create database $DB, see $LOGFILE"
+log "Database $DB ready with sales_backoffice and its demo data"
 
-log "Serving $DB on http://localhost:$PORT (login admin / admin; Ctrl-C stops)"
-odoo_bin -d "$DB" --db-filter="^$DB\$" --http-port "$PORT"
+cat >&2 <<EOF
+
+    Sales Back Office is at http://localhost:$PORT  (Ctrl-C stops)
+
+    Demo logins (password = login):
+      admin               administrator
+      backoffice          Back Office User      (also backoffice2)
+      backoffice_manager  Back Office Manager
+      salesperson         salesperson           (also salesperson2)
+      billing             invoicing
+
+EOF
+odoo_bin -d "$DB" --db-filter="^$DB\$" --http-port "$PORT" --logfile "$LOGFILE"

@@ -12,6 +12,8 @@ import requests
 
 from .odoo_client import OdooClient
 
+SERVER_OUTPUT = pytest.StashKey()
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -34,10 +36,12 @@ def e2e_port():
 
 
 @pytest.fixture(scope="session")
-def server(root, e2e_db, e2e_port, tmp_path_factory):
+def server(root, e2e_db, e2e_port, tmp_path_factory, pytestconfig):
     """The server started exactly as command one (`make run`) starts it, on
     the test database; one for the whole pytest session."""
     log_path = tmp_path_factory.mktemp("e2e") / "server.log"
+    # What command one printed, for the tests that read it.
+    pytestconfig.stash[SERVER_OUTPUT] = log_path
     env = dict(os.environ, BO_DB=e2e_db, BO_HTTP_PORT=str(e2e_port))
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
@@ -81,3 +85,9 @@ def client(server, e2e_db):
         return OdooClient(server, e2e_db).login(login, password)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def server_output(server, pytestconfig):
+    """What command one printed on its terminal while starting the server."""
+    return pytestconfig.stash[SERVER_OUTPUT].read_text(errors="replace")

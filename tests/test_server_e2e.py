@@ -1,6 +1,8 @@
 """End to end: start the server exactly as command one (`make run`) does, on
 the test database, and talk to it over HTTP and JSON-RPC like a client."""
 
+from pathlib import Path
+
 import requests
 
 
@@ -59,3 +61,16 @@ def test_back_office_user_logs_in_and_sees_menu(server, e2e_db):
     )
     xmlids = {menu.get("xmlid") for menu in menus.values() if isinstance(menu, dict)}
     assert "sales_backoffice.backoffice_menu_root" in xmlids
+
+
+def test_command_one_prints_its_steps_url_and_logins(server_output, e2e_port):
+    # Steps and the URL on the terminal; Odoo's own log in a file under the cache.
+    for step in ("Python virtualenv ready", "PostgreSQL ready", "Odoo's log:", "ready with"):
+        assert step in server_output, server_output[-2000:]
+    assert f"http://localhost:{e2e_port}" in server_output
+    for login in ("backoffice", "backoffice_manager", "salesperson", "billing"):
+        assert login in server_output
+    assert " INFO " not in server_output, "Odoo's log went to the terminal"
+    log_line = next(line for line in server_output.splitlines() if "Odoo's log:" in line)
+    log_file = Path(log_line.split("Odoo's log:", 1)[1].strip())
+    assert log_file.is_file() and " INFO " in log_file.read_text(errors="replace")
