@@ -46,7 +46,7 @@ class TestChineseTranslation(BackofficeCommon):
 
     def _template_header(self, env):
         action = env["backoffice.bid.import"].create({}).action_download_template()
-        download_id = int(action["url"].split("/")[3])
+        download_id = int(action["url"].split("?")[0].split("/")[4])
         data = env["backoffice.xlsx.download"].browse(download_id)._get_content()
         sheet = load_workbook(BytesIO(data), read_only=True).worksheets[0]
         return list(next(sheet.iter_rows(values_only=True)))
