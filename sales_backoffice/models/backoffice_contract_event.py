@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.context import without_defaults
+
 EVENT_TYPES = [
     ("signed", "Signed"),
     ("signed_copy_returned", "Signed Copy Returned"),
@@ -208,12 +210,7 @@ class BackofficeContractEvent(models.Model):
                     )
                 self._check_user_vals(vals)
             # A default from the context is client input too.
-            defaults = {f"default_{name}" for name in DOCUMENT_FIELDS | {"user_id"}}
-            if defaults & set(self.env.context):
-                clean = {
-                    key: value for key, value in self.env.context.items() if key not in defaults
-                }
-                self = self.with_env(self.env(context=clean))
+            self = without_defaults(self, DOCUMENT_FIELDS | {"user_id"})
         events = super().create(vals_list)
         if not self.env.su:
             events._check_user_links()

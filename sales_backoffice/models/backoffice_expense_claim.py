@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, sql
 
+from ..tools.context import without_defaults
 from ..tools.groups import MANAGER_GROUP, USER_GROUP
 from .backoffice_expense_budget import CONSUMING_STATES
 
@@ -237,14 +238,7 @@ class BackofficeExpenseClaim(models.Model):
                 )
         if not self.env.su:
             # A default from the context is client input too.
-            defaults = {
-                f"default_{name}" for name in PROTECTED_FIELDS | self._backoffice_computed_fields()
-            }
-            if defaults & set(self.env.context):
-                clean = {
-                    key: value for key, value in self.env.context.items() if key not in defaults
-                }
-                self = self.with_env(self.env(context=clean))
+            self = without_defaults(self, PROTECTED_FIELDS | self._backoffice_computed_fields())
         return super().create(vals_list)
 
     def write(self, vals):

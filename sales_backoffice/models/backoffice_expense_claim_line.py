@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.context import without_defaults
 from ..tools.groups import USER_GROUP
 
 # What the audit writes on a submitted claim's lines.
@@ -137,14 +138,7 @@ class BackofficeExpenseClaimLine(models.Model):
             )
             claims._check_lines_open()
             # A default from the context is client input too.
-            defaults = {
-                f"default_{name}" for name in AUDIT_FIELDS | self._backoffice_computed_fields()
-            }
-            if defaults & set(self.env.context):
-                clean = {
-                    key: value for key, value in self.env.context.items() if key not in defaults
-                }
-                self = self.with_env(self.env(context=clean))
+            self = without_defaults(self, AUDIT_FIELDS | self._backoffice_computed_fields())
         lines = super().create(vals_list)
         if not self.env.su:
             lines._check_receipts()

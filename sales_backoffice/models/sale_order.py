@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..tools.context import without_defaults
 from ..tools.groups import MANAGER_GROUP
 from .backoffice_contract_event import DOCUMENT_EVENT_TYPES
 
@@ -188,12 +189,7 @@ class SaleOrder(models.Model):
                     )
                 )
             # A default from the context is client input too.
-            defaults = {f"default_{name}" for name in protected}
-            if defaults & set(self.env.context):
-                clean = {
-                    key: value for key, value in self.env.context.items() if key not in defaults
-                }
-                self = self.with_env(self.env(context=clean))
+            self = without_defaults(self, protected)
         return super().create(vals_list)
 
     def write(self, vals):

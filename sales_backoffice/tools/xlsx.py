@@ -183,6 +183,14 @@ def add_english_aliases(columns, english_columns):
     return columns
 
 
+def bilingual_importer(wizard, title, empty_message):
+    """The importer of an import wizard's ``_columns()``, its headers accepted
+    in the user's language and in English: a template downloaded in one
+    language imports in the other."""
+    columns = add_english_aliases(wizard._columns(), wizard.with_context(lang="en_US")._columns())
+    return XlsxImporter(wizard.env, columns, title, empty_message)
+
+
 class XlsxImporter:
     """Reads uploaded workbooks against a column spec, for one import wizard.
 

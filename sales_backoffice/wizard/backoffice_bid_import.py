@@ -51,16 +51,8 @@ class BackofficeBidImport(models.TransientModel):
         ]
 
     def _importer(self):
-        # Headers in the user's language or in English: a template downloaded
-        # in one language imports in the other.
-        columns = xlsx.add_english_aliases(
-            self._columns(), self.with_context(lang="en_US")._columns()
-        )
-        return xlsx.XlsxImporter(
-            self.env,
-            columns,
-            self.env._("Tenders"),
-            self.env._("The file has no tender to import."),
+        return xlsx.bilingual_importer(
+            self, self.env._("Tenders"), self.env._("The file has no tender to import.")
         )
 
     def _deadline_labels(self):

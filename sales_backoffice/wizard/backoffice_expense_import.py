@@ -46,16 +46,8 @@ class BackofficeExpenseImport(models.TransientModel):
         ]
 
     def _importer(self):
-        # Headers in the user's language or in English: a template downloaded
-        # in one language imports in the other.
-        columns = xlsx.add_english_aliases(
-            self._columns(), self.with_context(lang="en_US")._columns()
-        )
-        return xlsx.XlsxImporter(
-            self.env,
-            columns,
-            self.env._("Expenses"),
-            self.env._("The file has no line to import."),
+        return xlsx.bilingual_importer(
+            self, self.env._("Expenses"), self.env._("The file has no line to import.")
         )
 
     def action_download_template(self):
