@@ -185,9 +185,12 @@ def add_english_aliases(columns, english_columns):
 
 def bilingual_importer(wizard, title, empty_message):
     """The importer of an import wizard's ``_columns()``, its headers accepted
-    in the user's language and in English: a template downloaded in one
-    language imports in the other."""
-    columns = add_english_aliases(wizard._columns(), wizard.with_context(lang="en_US")._columns())
+    in the user's language, in English and in every installed language: a
+    template downloaded in one language imports in another."""
+    columns = wizard._columns()
+    codes = {"en_US"} | {code for code, _name in wizard.env["res.lang"].get_installed()}
+    for code in sorted(codes):
+        add_english_aliases(columns, wizard.with_context(lang=code)._columns())
     return XlsxImporter(wizard.env, columns, title, empty_message)
 
 
