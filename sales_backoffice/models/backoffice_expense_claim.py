@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, sql
 
-from ..tools.context import without_defaults
+from ..tools.context import computed_field_names, without_defaults
 from ..tools.groups import MANAGER_GROUP, USER_GROUP
 from .backoffice_expense_budget import CONSUMING_STATES
 
@@ -211,11 +211,7 @@ class BackofficeExpenseClaim(models.Model):
     @api.model
     def _backoffice_computed_fields(self):
         """Fields the ORM computes: written by nobody but the ORM itself."""
-        return {
-            name
-            for name, field in self._fields.items()
-            if (field.compute or field.related) and field.readonly and not field.inverse
-        }
+        return computed_field_names(self)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools.context import without_defaults
+from ..tools.context import computed_field_names, without_defaults
 from ..tools.groups import USER_GROUP
 
 # What the audit writes on a submitted claim's lines.
@@ -106,11 +106,8 @@ class BackofficeExpenseClaimLine(models.Model):
     # -------------------------------------------------------------------- CRUD
     @api.model
     def _backoffice_computed_fields(self):
-        return {
-            name
-            for name, field in self._fields.items()
-            if (field.compute or field.related) and field.readonly and not field.inverse
-        }
+        """Fields the ORM computes: written by nobody but the ORM itself."""
+        return computed_field_names(self)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -10,3 +10,12 @@ def without_defaults(records, field_names):
         return records
     clean = {key: value for key, value in records.env.context.items() if key not in keys}
     return records.with_env(records.env(context=clean))
+
+
+def computed_field_names(model):
+    """Fields of ``model`` the ORM computes (no inverse): nobody else writes them."""
+    return {
+        name
+        for name, field in model._fields.items()
+        if (field.compute or field.related) and field.readonly and not field.inverse
+    }
