@@ -28,22 +28,6 @@ class BackofficeWorkbench(models.Model):
     _description = "Back Office Workbench Tile"
     _auto = False
     _order = "priority, sequence, id"
-    # (key, sequence): the tiles; their labels, domains and actions are in
-    # _tile_specs, which capabilities extend.
-    _TILES = [
-        ("signed_copy_missing", 10),
-        ("invoice_not_dispatched", 20),
-        ("overdue_mine", 29),
-        ("overdue_normal", 30),
-        ("overdue_concerned", 31),
-        ("overdue_doubtful", 32),
-        ("sample_to_review", 40),
-        ("sample_return_overdue", 50),
-        ("claim_to_audit", 60),
-        ("claim_to_approve", 70),
-        ("bid_deadline_soon", 80),
-        ("bid_source_unchecked", 90),
-    ]
 
     key = fields.Char(readonly=True)
     sequence = fields.Integer(readonly=True)
@@ -64,8 +48,8 @@ class BackofficeWorkbench(models.Model):
         # The order depends on who asks: their own queues first.
         specs = self._tile_specs()
         values = SQL(", ").join(
-            SQL("(%s, %s, %s, %s)", index, key, sequence, 0 if specs[key]["mine"] else 1)
-            for index, (key, sequence) in enumerate(self._TILES, start=1)
+            SQL("(%s, %s, %s, %s)", index, key, spec["sequence"], 0 if spec["mine"] else 1)
+            for index, (key, spec) in enumerate(self._sorted_specs(specs), start=1)
         )
         return SQL(
             "SELECT * FROM (VALUES %s) AS tiles(id, key, sequence, priority)",
@@ -77,7 +61,8 @@ class BackofficeWorkbench(models.Model):
     def _tile(self, label, model, domain, action, **options):
         """One queue: what it shows, which records and the action opening them.
 
-        Options: ``visible`` (shown to this user, default True), ``mine`` (the
+        Options: ``sequence`` (where it stands among the tiles, default 100),
+        ``visible`` (shown to this user, default True), ``mine`` (the
         user must act on it, default False), ``amount_field`` (the money field
         summed on the tile, default none), ``tone`` (``danger`` for what is
         overdue, ``warning`` for what is at risk, default ``normal``).
@@ -91,10 +76,18 @@ class BackofficeWorkbench(models.Model):
             "mine": options.get("mine", False),
             "amount_field": options.get("amount_field"),
             "tone": options.get("tone", "normal"),
+            "sequence": options.get("sequence", 100),
         }
 
+    @api.model
+    def _sorted_specs(self, specs):
+        """The tiles in their order; the key breaks ties, so a tile keeps its
+        id whoever asks."""
+        return sorted(specs.items(), key=lambda item: (item[1]["sequence"], item[0]))
+
     def _tile_specs(self):
-        """{key: spec} for the current user, see `_tile`."""
+        """{key: spec} for the current user, see `_tile`. Capabilities add
+        their queues by extending this method."""
         today = fields.Date.context_today(self)
         uid = self.env.uid
         company = self.env.company
@@ -113,6 +106,7 @@ class BackofficeWorkbench(models.Model):
                 ],
                 "sales_backoffice.backoffice_sale_order_action_workbench",
                 tone="warning",
+                sequence=10,
             ),
             "invoice_not_dispatched": tile(
                 self.env._("Posted invoices not dispatched"),
@@ -125,6 +119,7 @@ class BackofficeWorkbench(models.Model):
                 ],
                 "account.action_move_out_invoice_type",
                 amount_field="amount_total_signed",
+                sequence=20,
             ),
             "overdue_mine": tile(
                 self.env._("My overdue contracts"),
@@ -134,6 +129,7 @@ class BackofficeWorkbench(models.Model):
                 mine=True,
                 amount_field="amount_receivable",
                 tone="danger",
+                sequence=29,
             ),
             "overdue_normal": tile(
                 self.env._("Overdue contracts"),
@@ -142,6 +138,7 @@ class BackofficeWorkbench(models.Model):
                 performance_action,
                 amount_field="amount_receivable",
                 tone="danger",
+                sequence=30,
             ),
             "overdue_concerned": tile(
                 self.env._("Concerned receivables"),
@@ -150,6 +147,7 @@ class BackofficeWorkbench(models.Model):
                 performance_action,
                 amount_field="amount_receivable",
                 tone="warning",
+                sequence=31,
             ),
             "overdue_doubtful": tile(
                 self.env._("Doubtful receivables"),
@@ -158,6 +156,7 @@ class BackofficeWorkbench(models.Model):
                 performance_action,
                 amount_field="amount_receivable",
                 tone="danger",
+                sequence=32,
             ),
             "sample_to_review": tile(
                 self.env._("Registrations waiting for my review"),
@@ -170,6 +169,7 @@ class BackofficeWorkbench(models.Model):
                 ],
                 "sales_backoffice.backoffice_sample_action",
                 mine=True,
+                sequence=40,
             ),
             "sample_return_overdue": tile(
                 self.env._("Sample returns overdue"),
@@ -188,6 +188,7 @@ class BackofficeWorkbench(models.Model):
                 ],
                 "sales_backoffice.backoffice_sample_action",
                 tone="danger",
+                sequence=50,
             ),
             "claim_to_audit": tile(
                 self.env._("Claims to audit"),
@@ -196,6 +197,7 @@ class BackofficeWorkbench(models.Model):
                 "sales_backoffice.backoffice_expense_claim_action",
                 mine=True,
                 amount_field="amount_claimed",
+                sequence=60,
             ),
             "claim_to_approve": tile(
                 self.env._("Claims to approve"),
@@ -205,6 +207,7 @@ class BackofficeWorkbench(models.Model):
                 visible=is_manager,
                 mine=True,
                 amount_field="amount_claimed",
+                sequence=70,
             ),
             "bid_deadline_soon": tile(
                 self.env._("Tender deadlines in the next 7 days"),
@@ -217,12 +220,14 @@ class BackofficeWorkbench(models.Model):
                 ],
                 "sales_backoffice.backoffice_bid_action",
                 tone="warning",
+                sequence=80,
             ),
             "bid_source_unchecked": tile(
                 self.env._("Tender websites to check"),
                 "backoffice.bid.source",
                 [("is_check_due", "=", True)],
                 "sales_backoffice.backoffice_bid_source_action",
+                sequence=90,
             ),
         }
 
@@ -258,7 +263,7 @@ class BackofficeWorkbench(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
         specs = self._tile_specs()
-        keys = [key for key, _sequence in self._TILES if specs[key]["visible"]]
+        keys = [key for key, spec in specs.items() if spec["visible"]]
         return [("key", "in" if (operator == "=") == value else "not in", keys)]
 
     def action_open(self):
