@@ -17,6 +17,8 @@
         "security/backoffice_expense_security.xml",
         "security/backoffice_bid_security.xml",
         "security/backoffice_xlsx_security.xml",
+        # Customer portal and collection plans
+        "security/backoffice_portal_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
@@ -41,6 +43,9 @@
         "views/stock_picking_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        # Customer portal and collection plans
+        "views/backoffice_collection_plan_views.xml",
+        "views/portal_templates.xml",
         "views/sales_backoffice_menus.xml",
         # The dashboard links to the menus: it loads after them.
         "data/spreadsheet_dashboard_data.xml",

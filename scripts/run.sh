@@ -27,6 +27,7 @@ cat >&2 <<EOF
       backoffice_manager  Back Office Manager
       salesperson         salesperson           (also salesperson2)
       billing             invoicing
+      customer_portal     customer portal user  (/my/contracts)
 
 EOF
 odoo_bin -d "$DB" --db-filter="^$DB\$" --http-port "$PORT" --logfile "$LOGFILE"

@@ -286,6 +286,8 @@ class BackofficeDemo(models.AbstractModel):
         self._demo_samples(ctx, today)
         self._demo_claims(ctx, today)
         self._demo_bids(ctx, today)
+        # Collection plans
+        self._demo_collection_plans(ctx, today)
         # The daily classification, so the classes come from the thresholds.
         self.env["sale.order"]._cron_classify_receivables()
         return orders.ids
@@ -1363,3 +1365,71 @@ class BackofficeDemo(models.AbstractModel):
                 }
             ).action_confirm()
         self._register_xmlids({f"demo_bid_{key}": bid for key, bid in bids.items()})
+
+    # ------------------------------------------------------ collection plans
+    def _demo_collection_plans(self, ctx, today):
+        """The manager's monthly collection plans for both salespeople and the
+        first team, for the last five months and this one: some met, some
+        missed, and this month one salesperson behind plan."""
+        users = ctx["users"]
+        this_month = today.replace(day=1)
+        months = [fields.Date.subtract(this_month, months=back) for back in range(5, -1, -1)]
+        collected = {}
+        for event in self.env["backoffice.contract.event"].search(
+            [("event_type", "=", "payment"), ("company_id", "=", ctx["company"].id)]
+        ):
+            key = (event.order_id.user_id, event.date.replace(day=1))
+            collected[key] = collected.get(key, 0.0) + event.amount
+        # Planned against what came in: met, missed, met by far...
+        factors = {
+            users["sp1"]: (0.9, 1.1, 1.3, 0.8, 1.2),
+            users["sp2"]: (1.2, 0.9, 1.0, 1.5, 0.7),
+        }
+        vals_list = []
+        for user, user_factors in factors.items():
+            for month, factor in zip(months[:-1], user_factors, strict=True):
+                actual = collected.get((user, month), 0.0)
+                vals_list.append(
+                    {
+                        "company_id": ctx["company"].id,
+                        "user_id": user.id,
+                        "date": month,
+                        "amount_planned": max(round(actual * factor, -2), 2000.0),
+                    }
+                )
+        # This month: the first salesperson is well behind whatever the day.
+        actual = collected.get((users["sp1"], this_month), 0.0)
+        vals_list.append(
+            {
+                "company_id": ctx["company"].id,
+                "user_id": users["sp1"].id,
+                "date": this_month,
+                "amount_planned": round((actual + 1000.0) * 31, -3),
+                "note": "Quarter end: the two big installations are to be paid this month.",
+            }
+        )
+        actual = collected.get((users["sp2"], this_month), 0.0)
+        vals_list.append(
+            {
+                "company_id": ctx["company"].id,
+                "user_id": users["sp2"].id,
+                "date": this_month,
+                "amount_planned": max(round(actual * 1.1, -2), 2000.0),
+            }
+        )
+        team = users["sp1"].sale_team_id
+        if team:
+            vals_list += [
+                {
+                    "company_id": ctx["company"].id,
+                    "team_id": team.id,
+                    "date": month,
+                    "amount_planned": 30000.0,
+                }
+                for month in months[-3:]
+            ]
+        plans = (
+            self.env["backoffice.collection.plan"].with_user(users["manager"]).create(vals_list)
+        )
+        self._register_xmlids({"demo_collection_plan_sp1_this_month": plans[10]})
+        return plans

@@ -15,6 +15,8 @@ USER_TILES = {
     "claim_to_audit",
     "bid_deadline_soon",
     "bid_source_unchecked",
+    # Collection plans
+    "collection_behind_plan",
 }
 # Every list and report of the module.
 LISTED_MODELS = [
@@ -36,6 +38,9 @@ LISTED_MODELS = [
     "backoffice.bid.source",
     "backoffice.bid.source.check",
     "backoffice.bid.category",
+    # Collection plans
+    "backoffice.collection.plan",
+    "backoffice.collection.plan.report",
 ]
 
 
@@ -252,3 +257,31 @@ class TestDemoData(TransactionCase):
                 sum(figures.values()) > 0 for figures in (delivered, returned, invoiced, collected)
             )
         )
+
+    # ---------------------------------------------- portal and collection plans
+    def test_portal_customer_sees_its_contracts(self):
+        portal = self.env.ref("sales_backoffice.user_portal_customer_demo")
+        self.assertTrue(portal._is_portal())
+        customer = self.env.ref("base.res_partner_2")
+        contracts = self.env["backoffice.contract.performance"].with_user(portal).search([])
+        self.assertEqual(contracts.partner_id, customer)
+        self.assertEqual(
+            set(contracts.order_id.ids),
+            set(self.orders.filtered(lambda o: o.partner_id == customer).ids),
+        )
+        self.assertTrue(contracts.filtered(lambda c: c.amount_collected > 0))
+        self.assertTrue(contracts.filtered(lambda c: c.amount_receivable > 0))
+
+    def test_collection_plans(self):
+        plans = self.env["backoffice.collection.plan"].with_user(self.manager).search([])
+        salespeople = self.env.ref("sales_backoffice.user_salesperson_demo") | self.env.ref(
+            "sales_backoffice.user_salesperson2_demo"
+        )
+        self.assertEqual(plans.user_id, salespeople)
+        self.assertGreaterEqual(len(set(plans.mapped("date"))), 6)
+        self.assertTrue(plans.filtered(lambda p: not p.user_id and p.team_id))
+        self.assertTrue(plans.filtered(lambda p: p.amount_collected >= p.amount_planned > 0))
+        self.assertTrue(plans.filtered(lambda p: p.amount_collected < p.amount_planned))
+        behind = self.env.ref("sales_backoffice.demo_collection_plan_sp1_this_month")
+        report = self.env["backoffice.collection.plan.report"].browse(behind.id)
+        self.assertTrue(report.is_behind)
