@@ -15,6 +15,8 @@ MONEY_QUEUES = {
     "overdue_doubtful": "amount_receivable",
     "claim_to_audit": "amount_claimed",
     "claim_to_approve": "amount_claimed",
+    # Collection plans
+    "collection_behind_plan": "amount_behind",
 }
 
 
@@ -168,9 +170,9 @@ class TestWorkbench(ExpenseCommon):
         self.assertEqual(cost(), small)
         tiles = self._tiles(self.bo_manager)
         self.env.invalidate_all()
-        # One count or one count-and-sum per tile (12), the company's
+        # One count or one count-and-sum per tile (13), the company's
         # settings and the user's groups.
-        with self.assertQueryCount(14):
+        with self.assertQueryCount(15):
             tiles.mapped("count")
 
 
