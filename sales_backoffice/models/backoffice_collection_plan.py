@@ -121,12 +121,6 @@ class BackofficeCollectionPlan(models.Model):
             vals = dict(vals, date=self._month_start(vals["date"]))
         return super().write(vals)
 
-    def action_open_report(self):
-        """Plan against actual, in the analysis."""
-        return self.env["ir.actions.act_window"]._for_xml_id(
-            "sales_backoffice.backoffice_collection_plan_report_action"
-        )
-
 
 class BackofficeWorkbench(models.Model):
     _inherit = "backoffice.workbench"
