@@ -3,7 +3,8 @@
 # tests and the top-level suites, then the coexistence run, and end with
 # "N passed, N failed".
 #   BO_TEST_TAGS   Odoo --test-tags (default /sales_backoffice)
-#   BO_PYTEST_ARGS extra pytest arguments for the top-level suites (e.g. "-k e2e")
+#   BO_PYTEST_ARGS extra pytest arguments for the top-level suites, quoted as
+#                  in a shell (e.g. "-k e2e" or "-k 'rpc_credit or rpc_portal'")
 #   BO_COEXISTENCE 0 skips the coexistence run (quick local runs only; CI and
 #                  the default run it): a second fresh database with the module
 #                  next to hr_expense, crm, sale_crm and purchase, where the
@@ -43,11 +44,13 @@ odoo_rc=${PIPESTATUS[0]}
 set -e
 [ "$(module_state "$TEST_DB")" = installed ] && module_hash >"$CACHE/db-$TEST_DB.hash"
 
+# Split like a shell would, so "-k 'a or b'" stays one expression.
+eval "pytest_args=(${BO_PYTEST_ARGS:-})"
 log "Top-level suites (tests/)"
 set +e
 BO_E2E_DB=$TEST_DB BO_E2E_HTTP_PORT=$E2E_PORT \
     "$VENV/bin/python" -m pytest "$ROOT/tests" -p no:cacheprovider -rA \
-    --junitxml="$LOGDIR/pytest.xml" ${BO_PYTEST_ARGS:-}
+    --junitxml="$LOGDIR/pytest.xml" "${pytest_args[@]}"
 pytest_rc=$?
 set -e
 
