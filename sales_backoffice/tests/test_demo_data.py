@@ -15,6 +15,9 @@ USER_TILES = {
     "claim_to_audit",
     "bid_deadline_soon",
     "bid_source_unchecked",
+    # work reports (issue #16)
+    "work_report_to_review",
+    "work_report_late",
 }
 # Every list and report of the module.
 LISTED_MODELS = [
@@ -36,6 +39,11 @@ LISTED_MODELS = [
     "backoffice.bid.source",
     "backoffice.bid.source.check",
     "backoffice.bid.category",
+    # work reports (issue #16)
+    "backoffice.work.report",
+    "backoffice.work.report.rule",
+    "backoffice.briefing",
+    "backoffice.trip.summary",
 ]
 
 
@@ -251,4 +259,20 @@ class TestDemoData(TransactionCase):
             all(
                 sum(figures.values()) > 0 for figures in (delivered, returned, invoiced, collected)
             )
+        )
+
+    # ----------------------------------------------------- work reports (#16)
+    def test_work_reports_tell_the_story(self):
+        reports = self.env["backoffice.work.report"].with_user(self.manager).search([])
+        self.assertLessEqual({"draft", "submitted", "reviewed"}, set(reports.mapped("state")))
+        self.assertTrue(reports.filtered(lambda r: r.is_late and r.state == "draft"))
+        self.assertTrue(reports.filtered("market_info"))
+        self.assertTrue(
+            all(reports.filtered(lambda r: r.state == "reviewed").mapped("review_comment"))
+        )
+        salesperson = self.env.ref("sales_backoffice.user_salesperson_demo")
+        own = self.env["backoffice.work.report"].with_user(salesperson).search([])
+        self.assertEqual(own.user_id, salesperson)
+        self.assertTrue(
+            self.env["backoffice.briefing"].with_user(self.manager).search([]).partner_ids
         )
