@@ -127,7 +127,11 @@ def test_rpc_work_report_downloads(client):
 
     manager = client("backoffice_manager", "backoffice_manager")
     [report] = manager.call(
-        MODEL, "search_read", [("state", "!=", "draft")], ["team_id", "date_from"], limit=1
+        MODEL,
+        "search_read",
+        [("state", "!=", "draft"), ("team_id", "!=", False)],
+        ["team_id", "date_from"],
+        limit=1,
     )
     wizard = manager.call(
         "backoffice.work.report.compilation",

@@ -11,10 +11,6 @@ registry.category("web_tour.tours").add("sales_backoffice_work_report_submit_tou
             run: "click",
         },
         {
-            content: "Weekly is the default kind",
-            trigger: ".o_field_widget[name=period_type] select",
-        },
-        {
             trigger: ".o_field_widget[name=summary] textarea",
             run: "edit Visited Contoso twice, pump offer sent.",
         },
