@@ -135,7 +135,8 @@ def main():
             {
                 "team_id": team.id,
                 "period_type": "week",
-                "date": date.today() - timedelta(days=7),
+                # Two weeks ago: past its grace days, so the late reports show.
+                "date": date.today() - timedelta(days=14),
             }
         )
 
