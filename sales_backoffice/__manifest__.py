@@ -19,6 +19,8 @@
         "security/backoffice_xlsx_security.xml",
         # Customer portal and collection plans
         "security/backoffice_portal_security.xml",
+        # work reports (issue #16)
+        "security/backoffice_work_report_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
@@ -26,6 +28,10 @@
         "data/backoffice_sample_data.xml",
         "data/backoffice_expense_data.xml",
         "data/backoffice_bid_data.xml",
+        # work reports (issue #16)
+        "data/backoffice_work_report_data.xml",
+        "report/backoffice_work_report_reports.xml",
+        "views/backoffice_work_report_views.xml",
         "report/backoffice_contract_reports.xml",
         "report/backoffice_expense_reports.xml",
         "wizard/backoffice_contract_milestone_views.xml",

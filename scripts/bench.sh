@@ -9,3 +9,6 @@ trap stop_pg EXIT
 ensure_db "$DB" || die "could not create database $DB"
 "$VENV/bin/python" "$ROOT/tests/benchmarks/bench_contracts.py" --odoo-src "$ODOO_SRC" \
     -c "$ODOO_CONF" -d "$DB" --contracts "${BO_BENCH_CONTRACTS:-10000}"
+# work reports (issue #16): the compilation for a team of 50 salespeople.
+"$VENV/bin/python" "$ROOT/tests/benchmarks/bench_compilation.py" --odoo-src "$ODOO_SRC" \
+    -c "$ODOO_CONF" -d "$DB"

@@ -25,3 +25,9 @@ from . import backoffice_workbench
 from . import digest_digest
 from . import backoffice_demo
 from . import backoffice_collection_plan
+
+# --- work reports (issue #16) ---
+from . import backoffice_work_report_rule
+from . import backoffice_work_report
+from . import backoffice_work_report_workbench
+from . import backoffice_briefing

@@ -288,6 +288,7 @@ class BackofficeDemo(models.AbstractModel):
         self._demo_bids(ctx, today)
         # Collection plans
         self._demo_collection_plans(ctx, today)
+        self._demo_work_reports(ctx, today)
         # The daily classification, so the classes come from the thresholds.
         self.env["sale.order"]._cron_classify_receivables()
         return orders.ids
@@ -1433,3 +1434,112 @@ class BackofficeDemo(models.AbstractModel):
         )
         self._register_xmlids({"demo_collection_plan_sp1_this_month": plans[10]})
         return plans
+
+    # ----------------------------------------------------- work reports (#16)
+    def _demo_work_reports(self, ctx, today):
+        """Weekly and monthly rules for the demo teams, four weeks of weekly
+        reports written, submitted and reviewed by their people, one week
+        missed (late), and the sales director's daily briefing."""
+        users, company, partners = ctx["users"], ctx["company"], ctx["partners"]
+        sp1, sp2 = users["sp1"], users["sp2"]
+        teams = (sp1 | sp2).sale_team_id
+        Rule = self.env["backoffice.work.report.rule"].with_user(users["manager"])
+        Rule.create(
+            [
+                {
+                    "company_id": company.id,
+                    "team_id": team.id,
+                    "period_type": period,
+                    "grace_days": grace,
+                }
+                for team in teams
+                for period, grace in (("week", 2), ("month", 5))
+            ]
+        )
+        monday = today - timedelta(days=today.weekday())
+        stories = {
+            sp1: [
+                (
+                    "Visited Deco Addict and Wood Corner: pump upgrade quoted.",
+                    "Follow up the Wood Corner quotation, prepare the tender file for the water plant.",
+                    "Competitor Hydro-Tek offers the BP-200 equivalent 8% cheaper, 60-day terms.",
+                    ("deco", "wood"),
+                ),
+                (
+                    "Installation at Deco Addict accepted; training done.",
+                    "Visit Ready Mat about the meter roll-out.",
+                    "Tender lead: Suzhou water works, flow meters, publication next month.",
+                    ("deco", "ready"),
+                ),
+                (
+                    "Contract with Ready Mat signed.",
+                    "Deliveries for Ready Mat, collect the Gemini invoice.",
+                    "",
+                    ("ready", "gemini"),
+                ),
+                (
+                    "Collected the Gemini invoice; new enquiry from Azure.",
+                    "Quote Azure, visit Rhein in Köln.",
+                    "Steel prices up 5%: valves from Valve-Co will follow.",
+                    ("gemini", "azure"),
+                ),
+            ],
+            sp2: [
+                (
+                    "Azure Interior visit: valves for the new line.",
+                    "Send Azure the revised offer.",
+                    "Azure also asked Valve-Co; their price is 240 per valve.",
+                    ("azure",),
+                ),
+                (
+                    "Wood Corner meters commissioned.",
+                    "Chase the Jackson Group payment.",
+                    "",
+                    ("wood", "jackson"),
+                ),
+            ],
+        }
+        Report = self.env["backoffice.work.report"]
+        reviewers = [users["bo"], users["bo2"]]
+        # Weeks ago of each story: sp2 wrote nothing three weeks ago.
+        weeks_ago = {sp1: [4, 3, 2, 1], sp2: [4, 2]}
+        for user, weeks in stories.items():
+            for index, (summary, plan, market, visited) in enumerate(weeks):
+                start = monday - timedelta(weeks=weeks_ago[user][index])
+                report = Report.with_user(user).create(
+                    {
+                        "company_id": company.id,
+                        "period_type": "week",
+                        "date_from": start,
+                        "summary": summary,
+                        "plan": plan,
+                        "market_info": market or False,
+                        "partner_ids": [Command.set([partners[key].id for key in visited])],
+                    }
+                )
+                report.action_submit()
+                if weeks_ago[user][index] >= 2:
+                    reviewer = reviewers[index % 2]
+                    report.with_user(reviewer)._do_review(
+                        "Thanks; keep the competitor prices coming."
+                        if market
+                        else "Noted. Please add what you hear about competitors."
+                    )
+        # sp2's missed week, prepared by the daily run and still not written.
+        Report.with_user(sp2).create(
+            {
+                "company_id": company.id,
+                "period_type": "week",
+                "date_from": monday - timedelta(weeks=3),
+            }
+        )
+        Report._cron_work_reports(today)
+        self.env["backoffice.briefing"].with_user(users["manager"]).create(
+            {
+                "name": "Sales director's daily briefing",
+                "company_id": company.id,
+                "team_id": sp1.sale_team_id.id,
+                "frequency": "daily",
+                "partner_ids": [Command.set(users["manager"].partner_id.ids)],
+            }
+        )

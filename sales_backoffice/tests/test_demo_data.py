@@ -17,6 +17,9 @@ USER_TILES = {
     "bid_source_unchecked",
     # Collection plans
     "collection_behind_plan",
+    # work reports (issue #16)
+    "work_report_to_review",
+    "work_report_late",
 }
 # Every list and report of the module.
 LISTED_MODELS = [
@@ -41,6 +44,11 @@ LISTED_MODELS = [
     # Collection plans
     "backoffice.collection.plan",
     "backoffice.collection.plan.report",
+    # work reports (issue #16)
+    "backoffice.work.report",
+    "backoffice.work.report.rule",
+    "backoffice.briefing",
+    "backoffice.trip.summary",
 ]
 
 
@@ -285,3 +293,19 @@ class TestDemoData(TransactionCase):
         behind = self.env.ref("sales_backoffice.demo_collection_plan_sp1_this_month")
         report = self.env["backoffice.collection.plan.report"].browse(behind.id)
         self.assertTrue(report.is_behind)
+
+    # ----------------------------------------------------- work reports (#16)
+    def test_work_reports_tell_the_story(self):
+        reports = self.env["backoffice.work.report"].with_user(self.manager).search([])
+        self.assertLessEqual({"draft", "submitted", "reviewed"}, set(reports.mapped("state")))
+        self.assertTrue(reports.filtered(lambda r: r.is_late and r.state == "draft"))
+        self.assertTrue(reports.filtered("market_info"))
+        self.assertTrue(
+            all(reports.filtered(lambda r: r.state == "reviewed").mapped("review_comment"))
+        )
+        salesperson = self.env.ref("sales_backoffice.user_salesperson_demo")
+        own = self.env["backoffice.work.report"].with_user(salesperson).search([])
+        self.assertEqual(own.user_id, salesperson)
+        self.assertTrue(
+            self.env["backoffice.briefing"].with_user(self.manager).search([]).partner_ids
+        )

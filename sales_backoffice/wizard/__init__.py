@@ -11,3 +11,7 @@ from . import backoffice_expense_decide
 from . import backoffice_expense_statistics
 from . import backoffice_bid_lost
 from . import backoffice_bid_import
+
+# --- work reports (issue #16) ---
+from . import backoffice_work_report_review
+from . import backoffice_work_report_compilation
