@@ -24,3 +24,8 @@ from . import ir_attachment
 from . import backoffice_workbench
 from . import digest_digest
 from . import backoffice_demo
+
+# Commissions (#16 part 4)
+from . import backoffice_commission_rule
+from . import backoffice_commission_line
+from . import backoffice_commission_settlement
