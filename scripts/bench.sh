@@ -9,3 +9,6 @@ trap stop_pg EXIT
 ensure_db "$DB" || die "could not create database $DB"
 "$VENV/bin/python" "$ROOT/tests/benchmarks/bench_contracts.py" --odoo-src "$ODOO_SRC" \
     -c "$ODOO_CONF" -d "$DB" --contracts "${BO_BENCH_CONTRACTS:-10000}"
+# Commissions: a monthly settlement over BO_BENCH_PAYMENT_EVENTS payment events (rolled back).
+"$VENV/bin/python" "$ROOT/tests/benchmarks/bench_commission.py" --odoo-src "$ODOO_SRC" \
+    -c "$ODOO_CONF" -d "$DB" --events "${BO_BENCH_PAYMENT_EVENTS:-10000}"

@@ -166,7 +166,12 @@ class BackofficeCommissionSettlement(models.Model):
             tracked = {"company_id", "user_id", "date_from", "date_to"} & set(vals)
             if tracked and any(settlement.state != "draft" for settlement in self):
                 raise UserError(self.env._("Only a draft settlement changes."))
-        return super().write(vals)
+        res = super().write(vals)
+        if {"company_id", "user_id", "date_from", "date_to"} & set(vals):
+            # What was computed was for another salesperson or period: it is
+            # computed again before anyone confirms it.
+            self.sudo().line_ids.unlink()
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_draft(self):
@@ -219,8 +224,7 @@ class BackofficeCommissionSettlement(models.Model):
     def action_post(self):
         """Book confirmed settlements: the commission expense, analytic by
         contract, against a payable to the salesperson's partner."""
-        if not self.env.user.has_group(INVOICE_GROUP):
-            raise AccessError(self.env._("Only finance posts commission settlements."))
+        self._check_group(INVOICE_GROUP, self.env._("Only finance posts commission settlements."))
         self.check_access("read")
         for settlement in self:
             if settlement.state != "confirmed":

@@ -408,6 +408,11 @@ class TestCommission(BackofficeCommon):
                     "state": "posted",
                 }
             )
+        # Another period: what was computed goes, to be computed again.
+        settlement.with_user(self.other_manager).write({"date_to": self.month_end})
+        self.assertFalse(settlement.line_ids)
+        settlement.with_user(self.other_manager).action_compute()
+        self.assertAlmostEqual(settlement.amount_total, 50.0)
         settlement.with_user(self.other_manager).action_confirm()
         self.assertEqual(settlement.state, "confirmed")
         # Confirmed: the period and the salesperson stay.
