@@ -1,5 +1,7 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 # Why a line of a settlement is there. Counted lines have no reason, or
 # "reversed" when they take back what an earlier settlement counted.
@@ -78,6 +80,42 @@ class BackofficeCommissionLine(models.Model):
         "AND settlement_state != 'cancelled'",
         "This commission is already reversed in another settlement.",
     )
+
+    # ------------------------------------------------------------- constraints
+    def _check_company(self, fnames=None):
+        """The ORM's company check, made per company rather than per line: a
+        settlement writes thousands of lines at once, and the check per line
+        evaluates the company domain once for every line and field."""
+        names = [
+            name
+            for name, field in self._fields.items()
+            if field.relational
+            and field.check_company
+            and (fnames is None or name in fnames or "company_id" in fnames)
+        ]
+        by_company = defaultdict(list)
+        for line in self:
+            by_company[line.company_id].append(line.id)
+        for company, ids in by_company.items():
+            # Reads the linked records' companies only, for the check.
+            lines_sudo = self.browse(ids).sudo()
+            for name in names:
+                corecords = lines_sudo[name]
+                if not corecords:
+                    continue
+                domain = corecords._check_company_domain(company)
+                wrong = corecords - corecords.with_context(active_test=False).filtered_domain(
+                    domain
+                )
+                if wrong:
+                    raise UserError(
+                        self.env._(
+                            "Commission lines of %(company)s cannot name %(records)s of "
+                            "another company.",
+                            company=company.display_name,
+                            records=", ".join(wrong[:5].mapped("display_name")),
+                        )
+                    )
 
     # -------------------------------------------------------------------- CRUD
     @api.model_create_multi

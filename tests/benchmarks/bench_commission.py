@@ -91,9 +91,7 @@ def build(env, events):
         }
     )
     month_start = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
-    invoice_by_order = {
-        invoice.invoice_line_ids.sale_line_ids.order_id: invoice for invoice in invoices
-    }
+    invoice_by_order = {order: order.invoice_ids[:1] for order in orders}
     env["backoffice.contract.event"].sudo().create(
         [
             {
