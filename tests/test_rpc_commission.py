@@ -196,3 +196,16 @@ def test_rpc_commission_refused_users(world):
     assert attempt(world.as_("mgr1").call, SETTLEMENT, "action_post", [settlement_id])
     assert attempt(world.as_("mgr2").call, SETTLEMENT, "action_compute", [settlement_id])
     assert world.state(settlement_id) == "confirmed"
+
+
+def test_rpc_commission_statement_pdf(world):
+    """The salesperson downloads the own commission statement; another
+    salesperson gets none."""
+    settlement_id = world.sales1_draft
+    url = f"/report/pdf/sales_backoffice.report_commission_statement/{settlement_id}"
+    response = world.as_("sales1").get(url)
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    refused = world.as_("sales2").get(url)
+    assert not refused.content.startswith(b"%PDF")
