@@ -21,6 +21,7 @@
         "security/backoffice_portal_security.xml",
         # work reports (issue #16)
         "security/backoffice_work_report_security.xml",
+        "security/backoffice_commission_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
@@ -34,6 +35,7 @@
         "views/backoffice_work_report_views.xml",
         "report/backoffice_contract_reports.xml",
         "report/backoffice_expense_reports.xml",
+        "report/backoffice_commission_reports.xml",
         "wizard/backoffice_contract_milestone_views.xml",
         "wizard/backoffice_customer_statement_views.xml",
         "wizard/backoffice_contract_statistics_views.xml",
@@ -43,6 +45,7 @@
         "views/backoffice_sample_views.xml",
         "views/backoffice_expense_views.xml",
         "views/backoffice_bid_views.xml",
+        "views/backoffice_commission_views.xml",
         "views/backoffice_workbench_views.xml",
         "views/digest_digest_views.xml",
         "views/sale_order_views.xml",

@@ -12,3 +12,6 @@ ensure_db "$DB" || die "could not create database $DB"
 # work reports (issue #16): the compilation for a team of 50 salespeople.
 "$VENV/bin/python" "$ROOT/tests/benchmarks/bench_compilation.py" --odoo-src "$ODOO_SRC" \
     -c "$ODOO_CONF" -d "$DB"
+# Commissions: a monthly settlement over BO_BENCH_PAYMENT_EVENTS payment events (rolled back).
+"$VENV/bin/python" "$ROOT/tests/benchmarks/bench_commission.py" --odoo-src "$ODOO_SRC" \
+    -c "$ODOO_CONF" -d "$DB" --events "${BO_BENCH_PAYMENT_EVENTS:-10000}"

@@ -31,3 +31,8 @@ from . import backoffice_work_report_rule
 from . import backoffice_work_report
 from . import backoffice_work_report_workbench
 from . import backoffice_briefing
+
+# Commissions (#16 part 4)
+from . import backoffice_commission_rule
+from . import backoffice_commission_line
+from . import backoffice_commission_settlement

@@ -289,6 +289,7 @@ class BackofficeDemo(models.AbstractModel):
         # Collection plans
         self._demo_collection_plans(ctx, today)
         self._demo_work_reports(ctx, today)
+        self._demo_commissions(ctx, today)
         # The daily classification, so the classes come from the thresholds.
         self.env["sale.order"]._cron_classify_receivables()
         return orders.ids
@@ -1543,3 +1544,78 @@ class BackofficeDemo(models.AbstractModel):
                 "partner_ids": [Command.set(users["manager"].partner_id.ids)],
             }
         )
+
+    # ------------------------------------------------------------ commissions
+    def _demo_commissions(self, ctx, today):
+        """Commission rules, last month's settlement of the first salesperson
+        computed and confirmed by the manager and posted by finance, and this
+        month's drafts (computed, not confirmed)."""
+        company, users = ctx["company"], ctx["users"]
+        Journal = self.env["account.journal"]
+        Account = self.env["account.account"]
+        company.write(
+            {
+                "backoffice_commission_journal_id": Journal.search(
+                    [("type", "=", "general"), *Journal._check_company_domain(company)], limit=1
+                ).id,
+                "backoffice_commission_expense_account_id": Account.search(
+                    [("account_type", "=", "expense"), *Account._check_company_domain(company)],
+                    limit=1,
+                ).id,
+            }
+        )
+        manager = users["manager"]
+        Rule = self.env["backoffice.commission.rule"].with_user(manager)
+        Rule.create(
+            {
+                "name": "Salesperson: collections, tiered",
+                "company_id": company.id,
+                "user_id": users["sp1"].id,
+                "base": "collected",
+                "rate": 3.0,
+                "tier_ids": [
+                    Command.create({"amount_from": 10000.0, "rate": 4.0}),
+                    Command.create({"amount_from": 25000.0, "rate": 5.0}),
+                ],
+            }
+        )
+        team = users["sp2"].sale_team_id
+        if team:
+            Rule.create(
+                {
+                    "name": f"{team.name}: 2% of invoices",
+                    "company_id": company.id,
+                    "team_id": team.id,
+                    "base": "invoiced",
+                    "rate": 2.0,
+                }
+            )
+        month_start = today.replace(day=1)
+        last_end = month_start - timedelta(days=1)
+        last_start = last_end.replace(day=1)
+        Settlement = self.env["backoffice.commission.settlement"].with_user(manager)
+        posted = Settlement.create(
+            {
+                "company_id": company.id,
+                "user_id": users["sp1"].id,
+                "date_from": last_start,
+                "date_to": last_end,
+            }
+        )
+        posted.action_compute()
+        posted.action_confirm()
+        posted.with_user(users["billing"]).action_post()
+        month_end = fields.Date.end_of(today, "month")
+        drafts = Settlement.create(
+            [
+                {
+                    "company_id": company.id,
+                    "user_id": user.id,
+                    "date_from": month_start,
+                    "date_to": month_end,
+                }
+                for user in (users["sp1"], users["sp2"])
+            ]
+        )
+        drafts.action_compute()
+        self._register_xmlids({"commission_settlement_posted_demo": posted})

@@ -56,6 +56,28 @@ class ResCompany(models.Model):
     bid_reminder_days = fields.Integer("Remind Tender Deadlines (days ahead)", default=3)
     sample_expiry_warning_days = fields.Integer("Warn Before Expiry (days)", default=30)
 
+    # ------------------------------------------------------------ commissions
+    backoffice_commission_journal_id = fields.Many2one(
+        "account.journal",
+        string="Commission Journal",
+        check_company=True,
+        domain="[('type', '=', 'general')]",
+        help="Miscellaneous journal where confirmed commission settlements are posted.",
+    )
+    backoffice_commission_expense_account_id = fields.Many2one(
+        "account.account",
+        string="Commission Expense Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('expense', 'expense_direct_cost'))]",
+    )
+    backoffice_commission_payable_account_id = fields.Many2one(
+        "account.account",
+        string="Commission Payable Account",
+        check_company=True,
+        domain="[('account_type', '=', 'liability_payable')]",
+        help="Payable to the salesperson; empty: the salesperson's partner's payable account.",
+    )
+
     @api.constrains("sample_required_reviews")
     def _check_sample_required_reviews(self):
         for company in self:

@@ -33,3 +33,13 @@ class ResConfigSettings(models.TransientModel):
     )
     bid_reminder_days = fields.Integer(related="company_id.bid_reminder_days", readonly=False)
     signed_copy_days = fields.Integer(related="company_id.signed_copy_days", readonly=False)
+    # Commissions
+    backoffice_commission_journal_id = fields.Many2one(
+        related="company_id.backoffice_commission_journal_id", readonly=False
+    )
+    backoffice_commission_expense_account_id = fields.Many2one(
+        related="company_id.backoffice_commission_expense_account_id", readonly=False
+    )
+    backoffice_commission_payable_account_id = fields.Many2one(
+        related="company_id.backoffice_commission_payable_account_id", readonly=False
+    )

@@ -49,6 +49,10 @@ LISTED_MODELS = [
     "backoffice.work.report.rule",
     "backoffice.briefing",
     "backoffice.trip.summary",
+    # Commissions
+    "backoffice.commission.rule",
+    "backoffice.commission.settlement",
+    "backoffice.commission.line",
 ]
 
 
@@ -309,3 +313,19 @@ class TestDemoData(TransactionCase):
         self.assertTrue(
             self.env["backoffice.briefing"].with_user(self.manager).search([]).partner_ids
         )
+
+    # ------------------------------------------------------------ commissions
+    def test_commission_settlement_posted(self):
+        settlement = self.env.ref("sales_backoffice.commission_settlement_posted_demo")
+        self.assertEqual(settlement.state, "posted")
+        self.assertEqual(
+            settlement.user_id, self.env.ref("sales_backoffice.user_salesperson_demo")
+        )
+        self.assertTrue(settlement.line_ids)
+        self.assertGreater(settlement.amount_total, 0)
+        move = settlement.move_id
+        self.assertEqual(move.state, "posted")
+        self.assertAlmostEqual(sum(move.line_ids.mapped("debit")), settlement.amount_total)
+        self.assertAlmostEqual(sum(move.line_ids.mapped("credit")), settlement.amount_total)
+        drafts = self.env["backoffice.commission.settlement"].search([("state", "=", "draft")])
+        self.assertEqual(len(drafts), 2)
