@@ -362,6 +362,7 @@ class SaleOrder(models.Model):
         return worse
 
     # ----------------------------------------------------------------- actions
+    @api.readonly  # scale: only reads, served on a replica when there is one
     def action_view_contract_events(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
