@@ -28,6 +28,11 @@ REPLICA_STARTED=""
 PG_OPTS="-c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
 
 stop_all() {
+    # Without its standby, the primary must not wait for one.
+    if [ -n "${SYNC_SET:-}" ]; then
+        db_query postgres "ALTER SYSTEM RESET synchronous_standby_names" >/dev/null || true
+        db_query postgres "SELECT pg_reload_conf()" >/dev/null || true
+    fi
     if [ -n "$REPLICA_STARTED" ]; then
         log "Stopping the replica"
         as_pg "$PG_BIN/pg_ctl" -D "$REPLICA_DIR" -m fast -w stop >/dev/null 2>&1 || true
@@ -112,6 +117,14 @@ fi
 [ "$(on_server "$REPLICA_SOCKET" "$REPLICA_PORT" 'SELECT pg_is_in_recovery()')" = "True" ] \
     || die "the server on $REPLICA_SOCKET is not a standby"
 log "Replica streaming: $(db_query postgres "SELECT state || ' (' || application_name || ')' FROM pg_stat_replication LIMIT 1")"
+
+# Read-your-writes for the few writes a read-only request reads right after
+# (a workbook the browser downloads through /web/content): such a transaction
+# sets synchronous_commit = remote_apply and its commit waits for the standby
+# to apply it. Every other commit keeps the cluster's synchronous_commit.
+db_query postgres "ALTER SYSTEM SET synchronous_standby_names = '*'" >/dev/null
+db_query postgres "SELECT pg_reload_conf()" >/dev/null
+SYNC_SET=1
 
 export BO_REPLICA_HOST=$REPLICA_SOCKET BO_REPLICA_PORT=$REPLICA_PORT
 server_args "$PORT"

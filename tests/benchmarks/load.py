@@ -127,6 +127,7 @@ class User(threading.Thread):
         self.ready = ready
         self.rng = random.Random(args.seed + index)
         self.index = index
+        self.users = 1
 
     def login(self, login):
         return OdooClient(self.args.base, self.args.db).login(login, login)
@@ -283,6 +284,9 @@ class User(threading.Thread):
                 self.results["times"][name].append(seconds)
 
     def run(self):
+        # People do not all log in within the same second: the logins are
+        # spread over half a second per user (at most 30 s).
+        time.sleep(self.index * min(0.5, 30 / max(self.users, 1)))
         try:
             self.setup()
         except Exception as error:
@@ -329,6 +333,8 @@ def run_level(args, per_worker):
                 pass
 
     threads = [User(args, index, budget, results, Ready) for index in range(users)]
+    for thread in threads:
+        thread.users = users
     for thread in threads:
         thread.start()
     Ready.wait()
