@@ -181,6 +181,40 @@ odoo_bin() {
     esac
 }
 
+# --- Serving for a larger team (BO_WORKERS) --------------------------------------
+# server_args PORT: fills the array SERVER_ARGS with the serving options.
+# BO_WORKERS unset or 0: Odoo's threaded mode (one process, fine for a few
+# users). BO_WORKERS=N: Odoo's prefork mode: N HTTP worker processes, one cron
+# worker, and the gevent process for the bus (websocket) on BO_GEVENT_PORT
+# (default PORT+3, as 8072 is to 8069). The limits are Odoo's options
+# (a worker past the soft memory limit is recycled after its request, one past
+# the hard limit or the time limits is killed); BO_DB_MAXCONN bounds the
+# connections of each process. BO_REPLICA_HOST/BO_REPLICA_PORT send the
+# read-only requests to a streaming replica (db_replica_host, Odoo 18+).
+server_args() {
+    local port=$1
+    SERVER_ARGS=()
+    local workers=${BO_WORKERS:-0}
+    case $workers in '' | *[!0-9]*) die "BO_WORKERS must be a number, not '$workers'" ;; esac
+    if [ "$workers" -gt 0 ]; then
+        BO_GEVENT_PORT=${BO_GEVENT_PORT:-$((port + 3))}
+        SERVER_ARGS+=(
+            --workers "$workers"
+            --max-cron-threads "${BO_CRON_WORKERS:-1}"
+            --gevent-port "$BO_GEVENT_PORT"
+            --limit-memory-soft "${BO_LIMIT_MEMORY_SOFT:-$((1024 * 1024 * 1024))}"
+            --limit-memory-hard "${BO_LIMIT_MEMORY_HARD:-$((1536 * 1024 * 1024))}"
+            --limit-time-cpu "${BO_LIMIT_TIME_CPU:-600}"
+            --limit-time-real "${BO_LIMIT_TIME_REAL:-1200}"
+            --limit-request "${BO_LIMIT_REQUEST:-65536}"
+            --db_maxconn "${BO_DB_MAXCONN:-16}"
+        )
+    fi
+    if [ -n "${BO_REPLICA_HOST:-}" ]; then
+        SERVER_ARGS+=(--db_replica_host "$BO_REPLICA_HOST" --db_replica_port "${BO_REPLICA_PORT:-$DB_PORT}")
+    fi
+}
+
 # psql-free database helpers through psycopg2 from the venv.
 db_query() { # db sql -> first column of first row, or empty
     "$VENV/bin/python" - "$@" <<'PY'

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Command one: provision everything and serve the web client.
 #   BO_DB (default sales_backoffice), BO_HTTP_PORT (default 8069)
+#   BO_WORKERS=N serves in Odoo's prefork mode (N HTTP workers, a cron worker,
+#   the bus on BO_GEVENT_PORT); see server_args in common.sh and README.md.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 DB=${BO_DB:-sales_backoffice}
@@ -17,6 +19,12 @@ log "Odoo's log: $LOGFILE"
 ensure_db "$DB" --logfile "$LOGFILE" || die "could not create database $DB, see $LOGFILE"
 log "Database $DB ready with sales_backoffice and its demo data"
 
+server_args "$PORT"
+if [ "${BO_WORKERS:-0}" -gt 0 ]; then
+    log "Prefork mode: $BO_WORKERS HTTP workers, ${BO_CRON_WORKERS:-1} cron worker, bus (websocket) on port $BO_GEVENT_PORT"
+fi
+[ -z "${BO_REPLICA_HOST:-}" ] || log "Read-only requests go to the replica at $BO_REPLICA_HOST port ${BO_REPLICA_PORT:-$DB_PORT}"
+
 cat >&2 <<EOF
 
     Sales Back Office is at http://localhost:$PORT  (Ctrl-C stops)
@@ -30,4 +38,4 @@ cat >&2 <<EOF
       customer_portal     customer portal user  (/my/contracts)
 
 EOF
-odoo_bin -d "$DB" --db-filter="^$DB\$" --http-port "$PORT" --logfile "$LOGFILE"
+odoo_bin -d "$DB" --db-filter="^$DB\$" --http-port "$PORT" --logfile "$LOGFILE" "${SERVER_ARGS[@]}"

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import cron
 from ..tools.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, XlsxWriter
 from .backoffice_bid_config import DOCUMENT_TYPES
 
@@ -253,10 +254,14 @@ class BackofficeBid(models.Model):
     @api.model
     def _cron_deadline_reminders(self):
         """One activity per deadline, a configurable number of days ahead,
-        never twice for the same deadline."""
+        never twice for the same deadline. Batched: each batch is committed in
+        a cron job, and the memory fields written with its activities make a
+        restarted run go on where it stopped; bids a user is saving are skipped
+        and reminded by the next run."""
         today = fields.Date.context_today(self)
         open_bids = self.search([("is_won", "=", False), ("is_lost", "=", False)])
         reminded = self.browse()
+        work = []
         for date_field, activity_xmlid, memory_field in DEADLINES:
             due = open_bids.filtered(
                 lambda bid, f=date_field, m=memory_field: bid[f]
@@ -265,24 +270,37 @@ class BackofficeBid(models.Model):
                 <= fields.Date.add(today, days=bid.company_id.bid_reminder_days)
                 and bid[m] != bid[f]
             )
+            if due:
+                work.append((date_field, activity_xmlid, memory_field, due))
+        cron.commit_progress(self.env, 0, remaining=sum(len(item[3]) for item in work))
+        skipped = self.browse()
+        for date_field, activity_xmlid, memory_field, due in work:
             label = (
                 self.env["backoffice.bid"]._fields[date_field].get_description(self.env)["string"]
             )
-            for bid in due:
-                activities = bid._backoffice_remind(
-                    activity_xmlid,
-                    user_by_record=lambda b: b.user_id,
-                    summary_by_record=lambda b, f=date_field, lab=label: self.env._(
-                        "%(what)s on %(date)s: %(bid)s", what=lab, date=b[f], bid=b.tender_ref
-                    ),
-                    date_deadline=bid[date_field],
-                )
-                if activities:
-                    reminded |= bid
-                # Remember the deadline, so a moved deadline is reminded again;
-                # the memory fields are readonly bookkeeping of this cron.
-                bid_sudo = bid.sudo()
-                bid_sudo[memory_field] = bid[date_field]
+            for batch in cron.batches(due):
+                locked, batch_skipped = batch._backoffice_lock_or_skip()
+                skipped |= batch_skipped
+                for bid in locked:
+                    activities = bid._backoffice_remind(
+                        activity_xmlid,
+                        user_by_record=lambda b: b.user_id,
+                        summary_by_record=lambda b, f=date_field, lab=label: self.env._(
+                            "%(what)s on %(date)s: %(bid)s", what=lab, date=b[f], bid=b.tender_ref
+                        ),
+                        date_deadline=bid[date_field],
+                    )
+                    if activities:
+                        reminded |= bid
+                    # Remember the deadline, so a moved deadline is reminded again;
+                    # the memory fields are readonly bookkeeping of this cron.
+                    bid_sudo = bid.sudo()
+                    bid_sudo[memory_field] = bid[date_field]
+                if cron.commit_progress(self.env, len(batch)) <= 0:
+                    # Time is up: Odoo runs the job again for the rest.
+                    skipped._backoffice_log_skipped("Tender deadline reminders")
+                    return reminded
+        skipped._backoffice_log_skipped("Tender deadline reminders")
         return reminded
 
     # ----------------------------------------------------------------- actions

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools import cron
+
 DOCUMENT_TYPES = [
     ("qualification", "Qualification"),
     ("certificate", "Certificate"),
@@ -81,8 +83,10 @@ class BackofficeBidSource(models.Model):
     @api.model
     def _cron_remind_checks(self):
         due = self.search([("is_check_due", "=", True)])
-        due._backoffice_remind(
+        cron.commit_progress(self.env, 0, remaining=len(due))
+        due._backoffice_remind_batched(
             "sales_backoffice.mail_activity_type_source_check",
+            "Tender website check reminders",
             user_by_record=lambda source: source.user_id,
             summary_by_record=lambda source: self.env._("Check %s for new tenders", source.name),
         )

@@ -1,6 +1,12 @@
+import logging
 from collections import defaultdict
 
 from odoo import api, models
+from odoo.tools import SQL
+
+from ..tools import cron
+
+_logger = logging.getLogger(__name__)
 
 
 class BackofficeReminderMixin(models.AbstractModel):
@@ -95,3 +101,53 @@ class BackofficeReminderMixin(models.AbstractModel):
         return records_sudo.activity_feedback(
             [activity_xmlid], feedback=feedback, only_automated=False
         )
+
+    # ------------------------------------------------------- batched runs
+    def _backoffice_lock_or_skip(self):
+        """Lock the rows of ``self`` for this transaction, skipping those a user
+        holds (``FOR UPDATE SKIP LOCKED``): a scheduled run never waits for, nor
+        fails on, a record someone is saving. Returns ``(locked, skipped)``."""
+        if not self:
+            return self, self
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id IN %s FOR UPDATE SKIP LOCKED",
+                SQL.identifier(self._table),
+                tuple(self.ids),
+            )
+        )
+        locked = self.browse(row[0] for row in self.env.cr.fetchall())
+        # What another transaction changed before its commit is read afresh.
+        locked.invalidate_recordset()
+        return locked, self - locked
+
+    def _backoffice_log_skipped(self, run):
+        """Record the records a run left to its next pass because a user held them."""
+        if self:
+            _logger.warning(
+                "%s: %s %s record(s) locked by users left for the next run: %s",
+                run,
+                len(self),
+                self._name,
+                self.ids[:50],
+            )
+
+    def _backoffice_remind_batched(self, activity_xmlid, run, **kwargs):
+        """``_backoffice_remind`` over ``self`` in batches, committing each batch
+        in a cron job (``tools.cron.commit_progress``; the caller sets the
+        run's ``remaining`` count first). A restarted run repeats nothing: a
+        record with an open reminder of the type is left alone, so the data is
+        the run's memory. Answers ``(activities, finished)``: ``finished`` is
+        False when the cron's time ran out, and Odoo runs the job again."""
+        activities = self.env["mail.activity"]
+        skipped = self.browse()
+        finished = True
+        for batch in cron.batches(self):
+            locked, batch_skipped = batch._backoffice_lock_or_skip()
+            skipped |= batch_skipped
+            activities |= locked._backoffice_remind(activity_xmlid, **kwargs)
+            if cron.commit_progress(self.env, len(batch)) <= 0 and batch[-1] != self[-1]:
+                finished = False
+                break
+        skipped._backoffice_log_skipped(run)
+        return activities, finished

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools import cron
 from ..tools.groups import USER_GROUP
 from ..tools.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, XlsxWriter
 from .backoffice_review_mixin import MANAGER_GROUP
@@ -673,11 +674,6 @@ class BackofficeSample(models.Model):
             .filtered(lambda line: line.uom_id.compare(line.qty_returned, line.quantity) < 0)
             .sample_id
         )
-        overdue._backoffice_remind(
-            "sales_backoffice.mail_activity_type_sample_return",
-            user_by_record=lambda sample: sample.user_id,
-            summary_by_record=lambda sample: self.env._("Samples of %s are due back", sample.name),
-        )
         candidates = self.search(
             [
                 ("direction", "=", "incoming"),
@@ -689,16 +685,27 @@ class BackofficeSample(models.Model):
             lambda sample: sample.date_expiry
             <= fields.Date.add(today, days=sample.company_id.sample_expiry_warning_days)
         )
-        expiring._backoffice_remind(
-            "sales_backoffice.mail_activity_type_document_expiry",
+        # Batched and resumable: a record with an open reminder is skipped, so
+        # a restarted run goes on where the committed batches stopped.
+        cron.commit_progress(self.env, 0, remaining=len(overdue) + len(expiring))
+        _activities, finished = overdue._backoffice_remind_batched(
+            "sales_backoffice.mail_activity_type_sample_return",
+            "Sample return reminders",
             user_by_record=lambda sample: sample.user_id,
-            summary_by_record=lambda sample: self.env._(
-                "%(document)s of %(customer)s expires on %(date)s",
-                document=sample.name,
-                customer=sample.partner_id.display_name or "",
-                date=sample.date_expiry,
-            ),
+            summary_by_record=lambda sample: self.env._("Samples of %s are due back", sample.name),
         )
+        if finished:
+            expiring._backoffice_remind_batched(
+                "sales_backoffice.mail_activity_type_document_expiry",
+                "Document expiry reminders",
+                user_by_record=lambda sample: sample.user_id,
+                summary_by_record=lambda sample: self.env._(
+                    "%(document)s of %(customer)s expires on %(date)s",
+                    document=sample.name,
+                    customer=sample.partner_id.display_name or "",
+                    date=sample.date_expiry,
+                ),
+            )
         return overdue | expiring
 
     # ------------------------------------------------------------------ export

@@ -266,6 +266,10 @@ class BackofficeWorkbench(models.Model):
         keys = [key for key, spec in specs.items() if spec["visible"]]
         return [("key", "in" if (operator == "=") == value else "not in", keys)]
 
+    # Only reads (the tile's spec and an action): served on a replica when
+    # the server has one (db_replica_host), like the tiles' counts, which
+    # the web client reads through web_search_read (read-only in Odoo).
+    @api.readonly
     def action_open(self):
         self.ensure_one()
         spec = self._tile_specs()[self.key]

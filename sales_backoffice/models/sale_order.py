@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..tools import cron
 from ..tools.context import without_defaults
 from ..tools.groups import MANAGER_GROUP
 from .backoffice_contract_event import DOCUMENT_EVENT_TYPES
@@ -286,7 +287,32 @@ class SaleOrder(models.Model):
     @api.model
     def _cron_classify_receivables(self):
         """Daily: reclassify contracts from their oldest overdue invoice and give
-        the salesperson one dunning activity when a contract gets worse."""
+        the salesperson one dunning activity when a contract gets worse.
+
+        Works in batches (``tools.cron``): in a cron job each batch, classes and
+        activities together, is committed, so an interrupted run keeps what it
+        did and a restarted one finds only the contracts whose class still
+        differs from the report; contracts a user is saving are skipped (row
+        lock ``SKIP LOCKED``), logged, and classified by the next run."""
+        pending = self._backoffice_classification_pending()
+        cron.commit_progress(self.env, 0, remaining=len(pending))
+        worse = self.browse()
+        skipped = self.browse()
+        orders = self.browse(sorted(pending))
+        for batch in cron.batches(orders):
+            locked, batch_skipped = batch._backoffice_lock_or_skip()
+            skipped |= batch_skipped
+            worse |= locked._backoffice_classify_batch(pending)
+            if cron.commit_progress(self.env, len(batch)) <= 0:
+                # Time is up: Odoo runs the job again for the rest.
+                break
+        skipped._backoffice_log_skipped("Receivable classification")
+        return worse
+
+    @api.model
+    def _backoffice_classification_pending(self):
+        """{order id: (class, days overdue)} of the contracts whose class in
+        the report differs from the one their oldest overdue invoice gives."""
         performance = self.env["backoffice.contract.performance"]
         # The report is a query over documents changed in this transaction too.
         performance.invalidate_model()
@@ -294,19 +320,30 @@ class SaleOrder(models.Model):
             ["|", ("days_overdue", ">", 0), ("receivable_class", "!=", "normal")],
             ["order_id", "company_id", "days_overdue", "receivable_class"],
         )
-        to_write = {}
-        worse = self.browse()
-        rank = {key: index for index, (key, _label) in enumerate(RECEIVABLE_CLASSES)}
+        pending = {}
         for row in rows:
-            order = row.order_id
-            if order.receivable_class_manual:
-                continue
             new_class = self._receivable_class_for(row.days_overdue, row.company_id)
             if new_class != row.receivable_class:
-                to_write.setdefault(new_class, self.browse())
-                to_write[new_class] |= order
-                if rank[new_class] > rank[row.receivable_class]:
-                    worse |= order
+                pending[row.order_id.id] = (new_class, row.days_overdue)
+        return pending
+
+    def _backoffice_classify_batch(self, pending):
+        """Write the classes ``pending`` gives to the (locked) orders of
+        ``self`` and dun those that get worse; answers the worse ones."""
+        rank = {key: index for index, (key, _label) in enumerate(RECEIVABLE_CLASSES)}
+        to_write = {}
+        worse = self.browse()
+        for order in self:
+            if order.receivable_class_manual:
+                continue
+            new_class, _days = pending[order.id]
+            old_class = order.receivable_class or "normal"
+            if new_class == old_class:
+                continue
+            to_write.setdefault(new_class, self.browse())
+            to_write[new_class] |= order
+            if rank[new_class] > rank[old_class]:
+                worse |= order
         for receivable_class, orders in to_write.items():
             # The classification is the module's own decision from the report;
             # the field refuses every other writer.
@@ -319,12 +356,13 @@ class SaleOrder(models.Model):
                 "Dunning: %(contract)s is %(class)s (%(days)s days overdue)",
                 contract=order.contract_ref or order.name,
                 **{"class": dict(RECEIVABLE_CLASSES)[order.receivable_class]},
-                days=order.contract_performance_id.days_overdue,
+                days=pending[order.id][1],
             ),
         )
         return worse
 
     # ----------------------------------------------------------------- actions
+    @api.readonly  # scale: only reads, served on a replica when there is one
     def action_view_contract_events(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

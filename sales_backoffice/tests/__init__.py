@@ -28,3 +28,4 @@ from . import test_collection_plan
 from . import test_work_report  # work reports (issue #16)
 from . import test_work_report_tour  # work reports (issue #16)
 from . import test_commission
+from . import test_cron_batches

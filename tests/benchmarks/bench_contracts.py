@@ -9,14 +9,28 @@ payments through Odoo's own flows, then prints figures:
   (b) a read_group by month over all report rows;
   (c) the full XLSX export: seconds and peak Python memory;
   (d) the queries the module adds to posting one invoice and validating one
-      delivery (counted inside its hooks), for the first and the last batch.
+      delivery (counted inside its hooks), for the first and the last batch;
+  (e) the Today counts of a back-office manager (seconds, queries) against
+      one count over sale.report;
+  (f) the daily classification run (and the dunning run, when the module has
+      one) over every contract: seconds, queries, peak memory;
+and, right after generation, that the report's totals equal what
+account.move and stock.move say for the generated contracts.
+
+Every time is also given as a ratio to a reference measured in the same run.
+The generation batches the ORM work: orders are created from value lists,
+confirmed, delivered, invoiced and paid BATCH at a time, one commit a batch
+(an interrupted generation goes on from what is committed).
 
 Figures only, no assertion. Run through `make bench` (scripts/bench.sh).
 """
 
 import argparse
+import gc
+import os
 import random
 import sys
+import threading
 import time
 import tracemalloc
 from datetime import date, timedelta
@@ -66,6 +80,13 @@ def parse_args():
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--contracts", type=int, default=10000)
+    parser.add_argument(
+        "--max-minutes",
+        type=float,
+        default=0,
+        help="stop generating after this many minutes and measure what is there "
+        "(0: no limit); a later run goes on from the committed batches",
+    )
     return parser.parse_args()
 
 
@@ -179,6 +200,137 @@ class Generator:
         return orders
 
 
+class RssPeak:
+    """Peak resident memory of this process while the block runs, above what
+    it used when the block started (sampled every 5 ms from /proc)."""
+
+    def __enter__(self):
+        gc.collect()
+        self.base = self.peak = self._rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    @staticmethod
+    def _rss():
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    def _sample(self):
+        while not self._stop.wait(0.005):
+            self.peak = max(self.peak, self._rss())
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._rss())
+        self.mb = (self.peak - self.base) / 2**20
+
+
+def check_totals(env):
+    """The report's totals of the generated contracts against account.move
+    (invoiced, collected, receivable) and stock.move (delivered)."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    env.flush_all()
+    cr = env.cr
+    bench_orders = SQL(
+        "SELECT so.id FROM sale_order so JOIN res_partner p ON p.id = so.partner_id"
+        " WHERE p.ref LIKE %s AND so.state = 'sale'",
+        "BENCH-%",
+    )
+    report = env["backoffice.contract.performance"]
+    report.invalidate_model()
+    query = report._table_query
+    cr.execute(
+        SQL(
+            """SELECT COUNT(*), SUM(amount_delivered), SUM(amount_invoiced),
+                      SUM(amount_collected), SUM(amount_receivable)
+                 FROM (%s) r
+                WHERE r.order_id IN (%s)""",
+            query,
+            bench_orders,
+        )
+    )
+    count, delivered, invoiced, collected, receivable = cr.fetchone()
+    cr.execute(
+        SQL(
+            """SELECT SUM(m.amount_untaxed_signed),
+                      SUM(m.amount_total_signed - m.amount_residual_signed),
+                      SUM(m.amount_residual_signed)
+                 FROM account_move m JOIN res_partner p ON p.id = m.partner_id
+                WHERE p.ref LIKE %s AND m.state = 'posted'
+                  AND m.move_type IN ('out_invoice', 'out_refund')""",
+            "BENCH-%",
+        )
+    )
+    move_invoiced, move_collected, move_receivable = cr.fetchone()
+    cr.execute(
+        SQL(
+            """SELECT SUM(sm.quantity * sol.price_unit)
+                 FROM stock_move sm
+                 JOIN sale_order_line sol ON sol.id = sm.sale_line_id
+                 JOIN stock_location dest ON dest.id = sm.location_dest_id
+                WHERE sm.state = 'done' AND dest.usage = 'customer'
+                  AND sol.order_id IN (%s)""",
+            bench_orders,
+        )
+    )
+    (stock_delivered,) = cr.fetchone()
+    checks = [
+        ("delivered", delivered, stock_delivered, "stock.move"),
+        ("invoiced", invoiced, move_invoiced, "account.move"),
+        ("collected", collected, move_collected, "account.move"),
+        ("receivable", receivable, move_receivable, "account.move"),
+    ]
+    print(f"totals check over {count} generated contracts:")
+    ok = True
+    for label, ours, theirs, source in checks:
+        ours, theirs = float(ours or 0), float(theirs or 0)
+        same = abs(ours - theirs) < 0.01 * max(1, count)
+        ok &= same
+        print(
+            f"    {label:<10} report {ours:,.2f}  {source} {theirs:,.2f}  "
+            f"{'equal' if same else 'DIFFERENT'}"
+        )
+    return ok
+
+
+def measure_run(env, func):
+    """Seconds, queries and peak memory (tracemalloc, MB) of a run, rolled back."""
+    env.invalidate_all()
+    env.cr.execute("SAVEPOINT bench_run")
+    before = env.cr.sql_log_count
+    tracemalloc.start()
+    start = time.perf_counter()
+    func()
+    env.flush_all()
+    seconds = time.perf_counter() - start
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    queries = env.cr.sql_log_count - before
+    env.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
+    env.invalidate_all()
+    return seconds, queries, peak / 2**20
+
+
+def openpyxl_alone(rows, columns):
+    """The reference: openpyxl writing the same cells, nothing else."""
+    import io  # noqa: PLC0415
+
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Contracts")
+    sheet.append([column.label for column in columns])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 def module_hook_queries(env, generator):
     """Queries run inside the module's hooks when one invoice is posted and
     one delivery validated, next to the whole operation's queries."""
@@ -263,6 +415,9 @@ def main():
         start = time.perf_counter()
         made = 0
         while made < to_make:
+            if args.max_minutes and time.perf_counter() - start > args.max_minutes * 60:
+                print(f"  stopped generating after {args.max_minutes:g} minutes (--max-minutes)")
+                break
             size = min(BATCH, to_make - made)
             generator.batch(size)
             cr.commit()
@@ -277,6 +432,7 @@ def main():
         print(
             f"generated {made} contracts in {generation:.1f} s; {total} contracts, {events} events in all"
         )
+        check_totals(env)
 
         report = env["backoffice.contract.performance"]
         sale_report = env["sale.report"]
@@ -297,14 +453,32 @@ def main():
                 [], ["date_order:month"], ["amount_ordered:sum", "amount_collected:sum", "__count"]
             ),
         )
+        sale_group_s, _sale_group_q = timed(
+            env,
+            lambda: sale_report.formatted_read_group(
+                [], ["date:month"], ["price_total:sum", "__count"]
+            ),
+        )
         print(f"(b) read_group by month over {total} rows: {group_s:.3f} s, {group_q} queries")
+        print(
+            f"    sale.report read_group by month: {sale_group_s:.3f} s; "
+            f"ratio {group_s / sale_group_s:.2f}x"
+        )
 
         rows = report.search([])
+        columns = rows._xlsx_columns()
         env.invalidate_all()
-        start = time.perf_counter()
-        data = rows._export_xlsx_data()
-        export_s = time.perf_counter() - start
-        # Memory in a second run: tracing slows Python down, so it is not timed.
+        with RssPeak() as rss:
+            start = time.perf_counter()
+            data = rows._export_xlsx_data()
+            export_s = time.perf_counter() - start
+        cells = [list(row) for row in rows._xlsx_rows()]
+        with RssPeak() as ref_rss:
+            start = time.perf_counter()
+            ref_data = openpyxl_alone(cells, columns)
+            ref_s = time.perf_counter() - start
+        del cells, ref_data
+        # Python allocations in a second run: tracing slows Python down, so it is not timed.
         env.invalidate_all()
         tracemalloc.start()
         rows._export_xlsx_data()
@@ -313,9 +487,73 @@ def main():
         out = Path(config["data_dir"]) / "bench_contracts.xlsx"
         out.write_bytes(data)
         print(
-            f"(c) XLSX export of {len(rows)} rows: {export_s:.2f} s, peak {peak / 2**20:.0f} MB "
-            f"(Python allocations), {len(data) / 2**20:.1f} MB file ({out})"
+            f"(c) XLSX export of {len(rows)} rows: {export_s:.2f} s, peak RSS +{rss.mb:.0f} MB, "
+            f"peak {peak / 2**20:.0f} MB Python allocations, {len(data) / 2**20:.1f} MB file ({out})"
         )
+        print(
+            f"    openpyxl alone, same cells: {ref_s:.2f} s, peak RSS +{ref_rss.mb:.0f} MB; "
+            f"ratio {export_s / ref_s:.2f}x time, {rss.mb / max(ref_rss.mb, 1):.2f}x memory"
+        )
+
+        manager = env.ref("sales_backoffice.user_backoffice_manager", raise_if_not_found=False)
+        manager = manager or env["res.users"].search([("login", "=", "backoffice_manager")])
+        tiles = env["backoffice.workbench"].with_user(manager)
+        today_s, today_q = timed(
+            env,
+            lambda: tiles.web_search_read(
+                [("is_visible", "=", True)], {"key": {}, "count": {}, "amount": {}, "tone": {}}
+            ),
+        )
+        ref_count_s, ref_count_q = timed(
+            env, lambda: sale_report.with_user(manager).search_count([])
+        )
+        print(
+            f"(e) Today counts ({manager.login}): {today_s:.3f} s, {today_q} queries; "
+            f"one sale.report count {ref_count_s:.3f} s, {ref_count_q} queries; "
+            f"ratio {today_s / ref_count_s:.2f}x"
+        )
+
+        orders = env["sale.order"]
+
+        def classify_from_scratch():
+            # Every contract back to normal, then the daily run classifies them all.
+            env.cr.execute(
+                "UPDATE sale_order SET receivable_class = 'normal' WHERE state = 'sale'"
+            )
+            env.invalidate_all()
+            orders._cron_classify_receivables()
+
+        class_s, class_q, class_mb = measure_run(env, classify_from_scratch)
+        again_s, again_q, again_mb = measure_run(env, orders._cron_classify_receivables)
+        print(
+            f"(f) classification run from scratch over {total} contracts: {class_s:.1f} s, "
+            f"{class_q} queries, peak {class_mb:.0f} MB; the next day's run (nothing changes): "
+            f"{again_s:.2f} s, {again_q} queries, peak {again_mb:.0f} MB"
+        )
+        print(f"    reference: (a)'s report read, {report_s:.3f} s")
+        dunning = [
+            name
+            for name in ("_cron_dunning", "_cron_run_dunning", "_cron_send_dunning")
+            if hasattr(orders, name)
+        ]
+        dunning_models = [name for name in env if name.startswith("backoffice.dunning")]
+        if dunning_models:
+            model = env[dunning_models[0]]
+            crons = [name for name in dir(type(model)) if name.startswith("_cron")]
+            for name in crons:
+                run_s, run_q, run_mb = measure_run(env, getattr(model, name))
+                print(
+                    f"    dunning run {dunning_models[0]}.{name}: {run_s:.1f} s, {run_q} queries, "
+                    f"peak {run_mb:.0f} MB"
+                )
+        elif dunning:
+            for name in dunning:
+                run_s, run_q, run_mb = measure_run(env, getattr(orders, name))
+                print(
+                    f"    dunning run sale.order.{name}: {run_s:.1f} s, {run_q} queries, peak {run_mb:.0f} MB"
+                )
+        else:
+            print("    dunning run: no dunning model in this database (not merged yet)")
 
         last = module_hook_queries(env, generator)
         for label, figures in (("empty-ish database", first), (f"{total} contracts", last)):
