@@ -33,3 +33,7 @@ class ResConfigSettings(models.TransientModel):
     )
     bid_reminder_days = fields.Integer(related="company_id.bid_reminder_days", readonly=False)
     signed_copy_days = fields.Integer(related="company_id.signed_copy_days", readonly=False)
+    # ---------------------------------------------------------- dealer credit
+    backoffice_credit_check = fields.Boolean(
+        related="company_id.backoffice_credit_check", readonly=False
+    )

@@ -15,6 +15,7 @@ USER_TILES = {
     "claim_to_audit",
     "bid_deadline_soon",
     "bid_source_unchecked",
+    "credit_hold",
 }
 # Every list and report of the module.
 LISTED_MODELS = [
@@ -252,3 +253,29 @@ class TestDemoData(TransactionCase):
                 sum(figures.values()) > 0 for figures in (delivered, returned, invoiced, collected)
             )
         )
+
+    # ---------------------------------------------------------- dealer credit
+    def test_dealer_credit_story(self):
+        ref = self.env.ref
+        self.assertTrue(self.company.backoffice_credit_check)
+        within = ref("sales_backoffice.demo_credit_within")
+        overridden = ref("sales_backoffice.demo_credit_overridden")
+        held = ref("sales_backoffice.demo_credit_held")
+        self.assertEqual(within.state, "sale")
+        self.assertFalse(within.backoffice_credit_state)
+        self.assertEqual(overridden.state, "sale")
+        self.assertEqual(overridden.backoffice_credit_state, "released")
+        self.assertEqual(overridden.backoffice_credit_decided_by_id, self.manager)
+        self.assertTrue(
+            any(
+                overridden.backoffice_credit_decision in body
+                for body in overridden.message_ids.mapped("body")
+            )
+        )
+        self.assertEqual(held.state, "draft")
+        self.assertEqual(held.backoffice_credit_state, "hold")
+        self.assertTrue(held.is_backoffice_credit_blocked)
+        self.assertGreater(held.backoffice_credit_exposure, held.backoffice_credit_limit)
+        self.assertEqual(held.backoffice_credit_limit, 6500.0)
+        self.assertEqual(self._tiles(self.manager)["credit_hold"].count, 1)
+        self.assertTrue(self._tiles(self.manager)["credit_hold"].is_mine)
