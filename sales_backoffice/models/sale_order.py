@@ -582,7 +582,7 @@ class SaleOrder(models.Model):
                     )
                 continue
             if not problems:
-                if order.backoffice_credit_state == "hold":
+                if order.backoffice_credit_state in ("hold", "declined"):
                     # The customer paid or the order shrank: the hold is over.
                     order._backoffice_credit_end_hold()
                 continue
