@@ -39,6 +39,7 @@
         "wizard/backoffice_contract_milestone_views.xml",
         "wizard/backoffice_customer_statement_views.xml",
         "wizard/backoffice_contract_statistics_views.xml",
+        "wizard/backoffice_credit_decide_views.xml",
         "views/backoffice_contract_event_views.xml",
         "views/backoffice_contract_performance_views.xml",
         "views/backoffice_return_reason_views.xml",

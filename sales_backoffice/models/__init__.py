@@ -5,6 +5,7 @@ from . import res_config_settings
 from . import backoffice_return_reason
 from . import backoffice_contract_event
 from . import sale_order
+from . import sale_order_line
 from . import stock_picking
 from . import account_move
 from . import account_partial_reconcile

@@ -292,6 +292,7 @@ class BackofficeDemo(models.AbstractModel):
         self._demo_commissions(ctx, today)
         # The daily classification, so the classes come from the thresholds.
         self.env["sale.order"]._cron_classify_receivables()
+        self._demo_credit(ctx)
         return orders.ids
 
     # ------------------------------------------------------------------ setup
@@ -1619,3 +1620,61 @@ class BackofficeDemo(models.AbstractModel):
         )
         drafts.action_compute()
         self._register_xmlids({"commission_settlement_posted_demo": posted})
+
+    # ---------------------------------------------------------- dealer credit
+    def _demo_credit(self, ctx):
+        """A dealer with a credit limit: a contract within it, a quotation a
+        manager confirmed over it with a reason, and one waiting on credit hold."""
+        company, users, products = ctx["company"], ctx["users"], ctx["products"]
+        company.backoffice_credit_check = True
+        dealer = self.env["res.partner"].create(
+            {
+                "name": "Northwind Pump Dealers",
+                "is_company": True,
+                "city": "Leeds",
+                "email": "orders@northwind-pumps.example",
+            }
+        )
+        dealer.with_company(company).credit_limit = 6500.0
+        salesperson, manager = users["sp1"], users["manager"]
+
+        def quotation(qty):
+            return (
+                self.env["sale.order"]
+                .with_user(salesperson)
+                .create(
+                    {
+                        "partner_id": dealer.id,
+                        "user_id": salesperson.id,
+                        "company_id": company.id,
+                        "warehouse_id": ctx["warehouse"].id,
+                        "payment_term_id": ctx["term"].id,
+                        "order_line": [
+                            Command.create(
+                                {"product_id": products["pump"].id, "product_uom_qty": qty}
+                            )
+                        ],
+                    }
+                )
+            )
+
+        within = quotation(3)
+        within.action_confirm()
+        overridden = quotation(1)
+        self.env["backoffice.credit.decide"].with_user(manager).create(
+            {
+                "order_id": overridden.id,
+                "action": "release",
+                "reason": "Spare pump for a breakdown; the dealer pays the open invoice this week.",
+            }
+        ).action_confirm()
+        held = quotation(2)
+        held.action_credit_request()
+        self._register_xmlids(
+            {
+                "partner_credit_dealer_demo": dealer,
+                "demo_credit_within": within,
+                "demo_credit_overridden": overridden,
+                "demo_credit_held": held,
+            }
+        )

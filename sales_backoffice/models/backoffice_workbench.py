@@ -222,6 +222,17 @@ class BackofficeWorkbench(models.Model):
                 tone="warning",
                 sequence=80,
             ),
+            # dealer credit: quotations waiting for a manager's credit decision
+            "credit_hold": tile(
+                self.env._("Orders on credit hold"),
+                "sale.order",
+                [("backoffice_credit_state", "=", "hold"), ("state", "in", ("draft", "sent"))],
+                "sales_backoffice.backoffice_sale_order_action_workbench",
+                visible=is_manager,
+                mine=True,
+                tone="warning",
+                sequence=75,
+            ),
             "bid_source_unchecked": tile(
                 self.env._("Tender websites to check"),
                 "backoffice.bid.source",

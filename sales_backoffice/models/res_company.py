@@ -27,6 +27,14 @@ class ResCompany(models.Model):
         "Back Office Manager who gives a reason.",
     )
 
+    # ---------------------------------------------------------- dealer credit
+    backoffice_credit_check = fields.Boolean(
+        "Check Dealer Credit",
+        help="Confirming an order is refused when the customer's exposure (open receivables, "
+        "confirmed orders not yet invoiced and this order) exceeds its credit limit, or when "
+        "the customer has a doubtful contract; a Back Office Manager may confirm with a reason.",
+    )
+
     sample_required_reviews = fields.Integer(
         "Sample Reviewers",
         default=2,

@@ -43,3 +43,7 @@ class ResConfigSettings(models.TransientModel):
     backoffice_commission_payable_account_id = fields.Many2one(
         related="company_id.backoffice_commission_payable_account_id", readonly=False
     )
+    # ---------------------------------------------------------- dealer credit
+    backoffice_credit_check = fields.Boolean(
+        related="company_id.backoffice_credit_check", readonly=False
+    )

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.misc import formatLang
 
 from ..tools import cron
 from ..tools.context import without_defaults
@@ -16,6 +17,21 @@ OVERRIDE_FIELDS = {"receivable_class_manual", "receivable_class_reason"}
 # manager's override through write's own checks), never by a caller's values.
 CLASSIFIED_FIELDS = {"receivable_class"}
 MILESTONE_DATE_FIELDS = {"date_signed_copy_returned", "date_original_archived"}
+# Dealer credit: where a blocked quotation stands, decided by the module and a
+# Back Office Manager only (empty: never blocked).
+CREDIT_STATES = [
+    ("hold", "On Credit Hold"),
+    ("released", "Credit Released"),
+    ("declined", "Credit Declined"),
+]
+CREDIT_FIELDS = {
+    "backoffice_credit_state",
+    "backoffice_credit_reason",
+    "backoffice_credit_decision",
+    "backoffice_credit_decided_by_id",
+}
+# Line values that change what a confirmed order is worth.
+CREDIT_LINE_FIELDS = {"product_id", "product_uom_qty", "price_unit", "discount", "tax_ids"}
 
 
 class SaleOrder(models.Model):
@@ -95,6 +111,51 @@ class SaleOrder(models.Model):
     performance_delivery_rate = fields.Float(compute="_compute_contract_performance")
     performance_invoice_rate = fields.Float(compute="_compute_contract_performance")
     performance_collection_rate = fields.Float(compute="_compute_contract_performance")
+
+    # dealer credit -------------------------------------------------------
+    backoffice_credit_state = fields.Selection(
+        CREDIT_STATES,
+        "Credit Hold",
+        copy=False,
+        tracking=True,
+        index="btree_not_null",
+        readonly=True,
+    )
+    backoffice_credit_reason = fields.Text(
+        "Credit Hold Reason",
+        copy=False,
+        readonly=True,
+        help="What the credit check found when the order was blocked.",
+    )
+    backoffice_credit_decision = fields.Text(
+        "Credit Decision",
+        copy=False,
+        readonly=True,
+        help="The Back Office Manager's reason for confirming, releasing or declining.",
+    )
+    backoffice_credit_decided_by_id = fields.Many2one(
+        "res.users", "Credit Decided By", copy=False, readonly=True
+    )
+    backoffice_credit_check_active = fields.Boolean(related="company_id.backoffice_credit_check")
+    backoffice_credit_exposure = fields.Monetary(
+        "Credit Exposure",
+        compute="_compute_backoffice_credit",
+        currency_field="backoffice_currency_id",
+        help="Open receivables of the customer, its confirmed orders not yet invoiced and "
+        "this order, in company currency.",
+    )
+    backoffice_credit_limit = fields.Monetary(
+        "Credit Limit",
+        compute="_compute_backoffice_credit",
+        currency_field="backoffice_currency_id",
+    )
+    backoffice_credit_available = fields.Monetary(
+        "Available Credit",
+        compute="_compute_backoffice_credit",
+        currency_field="backoffice_currency_id",
+    )
+    backoffice_credit_warning = fields.Text(compute="_compute_backoffice_credit")
+    is_backoffice_credit_blocked = fields.Boolean(compute="_compute_backoffice_credit")
 
     _contract_ref_company_unique = models.Constraint(
         "UNIQUE(company_id, contract_ref)",
@@ -179,7 +240,7 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
-            protected = CLASSIFIED_FIELDS | OVERRIDE_FIELDS | MILESTONE_DATE_FIELDS
+            protected = CLASSIFIED_FIELDS | OVERRIDE_FIELDS | MILESTONE_DATE_FIELDS | CREDIT_FIELDS
             forged = protected & {key for vals in vals_list for key in vals}
             if forged:
                 raise AccessError(
@@ -210,6 +271,13 @@ class SaleOrder(models.Model):
         """Refuse what people may not write on contracts: the receivable class
         (the daily classification's, or a manager's on a contract they took
         out of it) and the dates that follow the milestones."""
+        if CREDIT_FIELDS & set(vals):
+            raise AccessError(
+                self.env._(
+                    "The credit hold of an order is decided by a Back Office Manager through "
+                    "Release or Decline, not written."
+                )
+            )
         if MILESTONE_DATE_FIELDS & set(vals):
             raise AccessError(
                 self.env._(
@@ -388,3 +456,424 @@ class SaleOrder(models.Model):
                 "default_move_id": self.env.context.get("default_move_id"),
             },
         }
+
+    # ======================================================== dealer credit
+    # With the company's ``backoffice_credit_check`` on, a quotation whose
+    # customer would owe more than its credit limit (Odoo's partner
+    # ``credit_limit``), or who has a doubtful contract, is not confirmed by
+    # people: a Back Office Manager confirms it with a reason, or releases or
+    # declines it from the credit-hold queue. A customer signing in the portal
+    # puts the order on hold instead of meeting an error.
+
+    @api.depends("partner_id", "company_id", "currency_id", "amount_total", "state")
+    def _compute_backoffice_credit(self):
+        for order in self:
+            exposure = limit = available = 0.0
+            problems = []
+            if order.partner_id and order.company_id.backoffice_credit_check:
+                figures = order._backoffice_credit_figures()
+                exposure, limit = figures["exposure"], figures["limit"]
+                available = limit - exposure if limit else 0.0
+                if order.state in ("draft", "sent"):
+                    problems = order._backoffice_credit_problems(figures)
+            order.backoffice_credit_exposure = exposure
+            order.backoffice_credit_limit = limit
+            order.backoffice_credit_available = available
+            order.is_backoffice_credit_blocked = bool(problems)
+            order.backoffice_credit_warning = "\n".join(problems)
+
+    def _backoffice_credit_amount(self):
+        """What this order adds to its customer's exposure, in company currency:
+        the whole quotation, or what a confirmed order has not invoiced yet."""
+        self.ensure_one()
+        if self.state == "sale":
+            amount = max(self.amount_total - self.amount_invoiced, 0.0)
+        elif self.state in ("draft", "sent"):
+            amount = self.amount_total
+        else:
+            return 0.0
+        company = self.company_id
+        return self.currency_id._convert(
+            amount,
+            company.currency_id,
+            company,
+            fields.Date.context_today(self, self.date_order) if self.date_order else None,
+        )
+
+    def _backoffice_credit_figures(self):
+        """The customer's credit as the check sees it: ``receivable`` (Odoo's
+        receivable balance of the commercial partner), ``to_invoice`` (its other
+        confirmed orders, ordered and not yet invoiced: unlike Odoo's
+        ``credit_to_invoice`` this counts goods not delivered yet),
+        ``order`` (this one), ``exposure`` (their sum), ``limit`` (Odoo's
+        partner credit limit in the order's company, 0 for none) and
+        ``doubtful`` (the customer's doubtful contracts)."""
+        self.ensure_one()
+        company = self.company_id
+        customer = self.partner_id.commercial_partner_id
+        # The salesperson may read neither the receivable balance (accounting
+        # fields) nor other salespeople's orders of the customer: they are
+        # read here only to be totalled on this order, nothing else is shown.
+        customer_sudo = customer.sudo().with_company(company)
+        orders_sudo = (
+            self.env["sale.order"]
+            .sudo()
+            .with_company(company)
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "child_of", customer.id),
+                    ("id", "!=", self._origin.id or 0),
+                    "|",
+                    "&",
+                    ("state", "=", "sale"),
+                    ("invoice_status", "!=", "invoiced"),
+                    ("receivable_class", "=", "doubtful"),
+                ]
+            )
+        )
+        to_invoice = sum(
+            order._backoffice_credit_amount()
+            for order in orders_sudo.filtered(lambda o: o.state == "sale")
+        )
+        # Odoo computes the balance from the posted entries without caching
+        # dependencies: an invoice posted in this transaction must count.
+        customer_sudo.invalidate_recordset(["credit"])
+        receivable = customer_sudo.credit
+        amount = self._backoffice_credit_amount()
+        return {
+            "customer": customer,
+            "receivable": receivable,
+            "to_invoice": to_invoice,
+            "order": amount,
+            "exposure": receivable + to_invoice + amount,
+            "limit": customer_sudo.credit_limit,
+            "doubtful": orders_sudo.filtered(lambda o: o.receivable_class == "doubtful"),
+        }
+
+    def _backoffice_credit_problems(self, figures=None, limit_only=False):
+        """Why the credit check blocks this order (a list of sentences, empty
+        when it passes)."""
+        self.ensure_one()
+        if not self.company_id.backoffice_credit_check or not self.partner_id:
+            return []
+        figures = figures or self._backoffice_credit_figures()
+        currency = self.company_id.currency_id
+        problems = []
+        limit = figures["limit"]
+        if limit > 0 and currency.compare_amounts(figures["exposure"], limit) > 0:
+
+            def money(amount):
+                return formatLang(self.env, amount, currency_obj=currency)
+
+            problems.append(
+                self.env._(
+                    "%(customer)s would owe %(exposure)s, over its credit limit of %(limit)s "
+                    "(open receivables %(receivable)s, confirmed orders not yet invoiced "
+                    "%(to_invoice)s, this order %(order)s).",
+                    customer=figures["customer"].display_name,
+                    exposure=money(figures["exposure"]),
+                    limit=money(limit),
+                    receivable=money(figures["receivable"]),
+                    to_invoice=money(figures["to_invoice"]),
+                    order=money(figures["order"]),
+                )
+            )
+        if figures["doubtful"] and not limit_only:
+            problems.append(
+                self.env._(
+                    "%(customer)s has doubtful contracts: %(contracts)s.",
+                    customer=figures["customer"].display_name,
+                    contracts=", ".join(
+                        figures["doubtful"].mapped(lambda o: o.contract_ref or o.name)
+                    ),
+                )
+            )
+        return problems
+
+    def action_confirm(self):
+        self._backoffice_credit_check_confirmation()
+        return super().action_confirm()
+
+    def _backoffice_credit_check_confirmation(self):
+        """Refuse people confirming quotations the credit check blocks.
+
+        A manager's release (``_do_credit_release``) confirms as superuser
+        after recording the decision; other automated flows (superuser, e.g.
+        an online payment) are not blocked and the finding goes to the
+        chatter."""
+        for order in self:
+            if (
+                order.state not in ("draft", "sent")
+                or not order.company_id.backoffice_credit_check
+            ):
+                continue
+            problems = order._backoffice_credit_problems()
+            if self.env.su:
+                if problems and order.backoffice_credit_state != "released":
+                    order._message_log(
+                        body=self.env._(
+                            "Confirmed by an automated flow although the credit check "
+                            "blocks it: %s",
+                            " ".join(problems),
+                        )
+                    )
+                continue
+            if not problems:
+                if order.backoffice_credit_state in ("hold", "declined"):
+                    # The customer paid or the order shrank: the hold is over.
+                    order._backoffice_credit_end_hold()
+                continue
+            listing = "\n".join(f"- {problem}" for problem in problems)
+            if order.backoffice_credit_state == "hold":
+                hint = self.env._("It waits on credit hold for a Back Office Manager.")
+            elif self.env.user.has_group(MANAGER_GROUP):
+                hint = self.env._("Use 'Confirm with Credit Override' and give a reason.")
+            else:
+                hint = self.env._(
+                    "Use 'Request Credit Release' to put it on credit hold for a Back Office "
+                    "Manager."
+                )
+            raise UserError(
+                self.env._(
+                    "%(order)s cannot be confirmed:\n%(problems)s\n%(hint)s",
+                    order=order.display_name,
+                    problems=listing,
+                    hint=hint,
+                )
+            )
+
+    def _validate_order(self):
+        # The customer accepting in the portal (as superuser): an order the
+        # credit check blocks waits on hold instead of erroring the customer.
+        blocked = self.filtered(
+            lambda order: order.state in ("draft", "sent")
+            and order.backoffice_credit_state != "released"
+            and order._backoffice_credit_problems()
+        )
+        for order in blocked:
+            order._backoffice_credit_put_on_hold(order._backoffice_credit_problems())
+        if self - blocked:
+            return super(SaleOrder, self - blocked)._validate_order()
+        return None
+
+    def _backoffice_credit_put_on_hold(self, problems):
+        self.ensure_one()
+        reason = "\n".join(problems)
+        # The hold is the module's own decision from the check just made; the
+        # fields refuse every other writer.
+        order_sudo = self.sudo()
+        order_sudo.write({"backoffice_credit_state": "hold", "backoffice_credit_reason": reason})
+        order_sudo.message_post(
+            body=self.env._("On credit hold: %s", reason),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        manager = self._backoffice_credit_manager()
+        self._backoffice_remind(
+            "sales_backoffice.mail_activity_type_credit_hold",
+            user_by_record=lambda order: manager or order.user_id,
+            summary_by_record=lambda order: self.env._(
+                "Release or decline %s (credit hold)", order.name
+            ),
+            note_by_record=lambda order: reason,
+        )
+
+    def _backoffice_credit_end_hold(self):
+        self._backoffice_reminder_done("sales_backoffice.mail_activity_type_credit_hold")
+        # The check found nothing left to hold: the module clears its own field.
+        self.sudo().write({"backoffice_credit_state": False})
+
+    def _backoffice_credit_manager(self):
+        """A Back Office Manager of the order's company, to review its hold."""
+        self.ensure_one()
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("all_group_ids", "in", self.env.ref(MANAGER_GROUP).ids),
+                    ("company_ids", "in", self.company_id.ids),
+                    ("share", "=", False),
+                    ("id", "!=", self.env.ref("base.user_root").id),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
+
+    def _backoffice_credit_check_manager(self):
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._("Only a Back Office Manager may decide on an order's credit.")
+            )
+
+    def _backoffice_credit_dialog(self, action):
+        self.ensure_one()
+        self._backoffice_credit_check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Credit Decision"),
+            "res_model": "backoffice.credit.decide",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id, "default_action": action},
+        }
+
+    def action_credit_request(self):
+        """Put a quotation the credit check blocks on hold, for a Back Office
+        Manager to release or decline."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.state not in ("draft", "sent"):
+            raise UserError(
+                self.env._("%s is not a quotation: only quotations go on credit hold.", self.name)
+            )
+        if self.backoffice_credit_state == "hold":
+            return True
+        problems = self._backoffice_credit_problems()
+        if not problems:
+            raise UserError(
+                self.env._("%s passes the credit check: confirm it.", self.display_name)
+            )
+        self._backoffice_credit_put_on_hold(problems)
+        return True
+
+    def action_credit_override(self):
+        """A manager confirming a blocked quotation: opens the reason dialog."""
+        return self._backoffice_credit_dialog("release")
+
+    def action_credit_release(self):
+        return self._backoffice_credit_dialog("release")
+
+    def action_credit_decline(self):
+        return self._backoffice_credit_dialog("decline")
+
+    def _backoffice_credit_decision_checks(self, reason, states):
+        self._backoffice_credit_check_manager()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Give a reason for the credit decision."))
+        for order in self:
+            order.check_access("write")
+            if order.state not in ("draft", "sent") or order.backoffice_credit_state not in states:
+                raise UserError(
+                    self.env._(
+                        "%(order)s: no credit decision is waiting on it.",
+                        order=order.display_name,
+                    )
+                )
+        return reason
+
+    def _do_credit_release(self, reason):
+        """Confirm quotations the credit check blocks (on hold, declined before
+        or never held), with the manager's reason in the chatter, and tell
+        the salesperson."""
+        reason = self._backoffice_credit_decision_checks(
+            reason, (False, "hold", "declined", "released")
+        )
+        for order in self:
+            problems = order._backoffice_credit_problems()
+            # Checked above: a Back Office Manager decides on a quotation. The
+            # decision fields refuse every other writer, and the confirmation
+            # runs as superuser so that the check just overridden stays out of it.
+            order_sudo = order.sudo()
+            order_sudo.write(
+                {
+                    "backoffice_credit_state": "released",
+                    "backoffice_credit_reason": "\n".join(problems)
+                    or order.backoffice_credit_reason,
+                    "backoffice_credit_decision": reason,
+                    "backoffice_credit_decided_by_id": self.env.uid,
+                }
+            )
+            order_sudo.action_confirm()
+            order._backoffice_reminder_done("sales_backoffice.mail_activity_type_credit_hold")
+            order._backoffice_credit_tell_salesperson(
+                self.env._(
+                    "Credit released by %(user)s: %(reason)s",
+                    user=self.env.user.name,
+                    reason=reason,
+                )
+                + ("\n" + "\n".join(problems) if problems else "")
+            )
+        return True
+
+    def _do_credit_decline(self, reason):
+        """Decline quotations waiting on credit hold: they stay quotations and
+        the salesperson gets an activity with the reason."""
+        reason = self._backoffice_credit_decision_checks(reason, ("hold",))
+        for order in self:
+            # Checked above: a Back Office Manager decides on a held quotation.
+            order_sudo = order.sudo()
+            order_sudo.write(
+                {
+                    "backoffice_credit_state": "declined",
+                    "backoffice_credit_decision": reason,
+                    "backoffice_credit_decided_by_id": self.env.uid,
+                }
+            )
+            order._backoffice_reminder_done("sales_backoffice.mail_activity_type_credit_hold")
+            message = self.env._(
+                "Credit declined by %(user)s: %(reason)s", user=self.env.user.name, reason=reason
+            )
+            order._backoffice_credit_tell_salesperson(message)
+            order._backoffice_remind(
+                "mail.mail_activity_data_todo",
+                user_by_record=lambda o: o.user_id,
+                summary_by_record=lambda o: self.env._("Credit declined for %s", o.name),
+                note_by_record=lambda o: reason,
+                automated=False,
+            )
+        return True
+
+    def _backoffice_credit_tell_salesperson(self, body):
+        self.ensure_one()
+        partners = self.user_id.partner_id
+        # Posting on the order notifies its salesperson, whom the manager may
+        # not be able to message otherwise.
+        self.sudo().message_post(
+            body=body,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+            partner_ids=partners.ids,
+        )
+
+    def _backoffice_credit_growth_start(self):
+        """{order: amount} of the confirmed orders under the credit check,
+        before their lines change."""
+        return {
+            order: order.amount_total
+            for order in self
+            if order.state == "sale" and order.company_id.backoffice_credit_check
+        }
+
+    def _backoffice_credit_growth_check(self, before):
+        """A confirmed order that grew is checked again: people other than Back
+        Office Managers are refused beyond the limit; managers and automated
+        flows pass, noted in the chatter."""
+        for order, amount in before.items():
+            if order.currency_id.compare_amounts(order.amount_total, amount) <= 0:
+                continue
+            problems = order._backoffice_credit_problems(limit_only=True)
+            if not problems:
+                continue
+            if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+                raise UserError(
+                    self.env._(
+                        "%(order)s cannot grow to %(amount)s:\n%(problems)s\n"
+                        "Ask a Back Office Manager.",
+                        order=order.display_name,
+                        amount=formatLang(
+                            self.env, order.amount_total, currency_obj=order.currency_id
+                        ),
+                        problems="\n".join(problems),
+                    )
+                )
+            order._message_log(
+                body=self.env._(
+                    "Grown beyond the credit limit by %(user)s: %(problems)s",
+                    user=self.env.user.name,
+                    problems=" ".join(problems),
+                )
+            )

@@ -2,8 +2,8 @@ from collections import defaultdict
 
 from odoo.tests import TransactionCase, tagged
 
-# Tiles that have work for the demo back-office user (claims to approve is
-# the managers' tile).
+# Tiles that have work for the demo back-office user (claims to approve and
+# orders on credit hold are the managers' tiles).
 USER_TILES = {
     "signed_copy_missing",
     "invoice_not_dispatched",
@@ -83,7 +83,7 @@ class TestDemoData(TransactionCase):
     def test_today_tiles_have_work(self):
         for user, keys in (
             (self.bo_user, USER_TILES),
-            (self.manager, USER_TILES | {"claim_to_approve"}),
+            (self.manager, USER_TILES | {"claim_to_approve", "credit_hold"}),
         ):
             tiles = self._tiles(user)
             # Every tile is there; the back office owns no contract of its own,
@@ -100,6 +100,7 @@ class TestDemoData(TransactionCase):
                 )
                 self.assertEqual(opened, tile.count, f"{user.login}: tile {key}")
         self.assertNotIn("claim_to_approve", self._tiles(self.bo_user))
+        self.assertNotIn("credit_hold", self._tiles(self.bo_user))
 
     def test_every_list_has_rows(self):
         for model in LISTED_MODELS:
@@ -329,3 +330,29 @@ class TestDemoData(TransactionCase):
         self.assertAlmostEqual(sum(move.line_ids.mapped("credit")), settlement.amount_total)
         drafts = self.env["backoffice.commission.settlement"].search([("state", "=", "draft")])
         self.assertEqual(len(drafts), 2)
+
+    # ---------------------------------------------------------- dealer credit
+    def test_dealer_credit_story(self):
+        ref = self.env.ref
+        self.assertTrue(self.company.backoffice_credit_check)
+        within = ref("sales_backoffice.demo_credit_within")
+        overridden = ref("sales_backoffice.demo_credit_overridden")
+        held = ref("sales_backoffice.demo_credit_held")
+        self.assertEqual(within.state, "sale")
+        self.assertFalse(within.backoffice_credit_state)
+        self.assertEqual(overridden.state, "sale")
+        self.assertEqual(overridden.backoffice_credit_state, "released")
+        self.assertEqual(overridden.backoffice_credit_decided_by_id, self.manager)
+        self.assertTrue(
+            any(
+                overridden.backoffice_credit_decision in body
+                for body in overridden.message_ids.mapped("body")
+            )
+        )
+        self.assertEqual(held.state, "draft")
+        self.assertEqual(held.backoffice_credit_state, "hold")
+        self.assertTrue(held.is_backoffice_credit_blocked)
+        self.assertGreater(held.backoffice_credit_exposure, held.backoffice_credit_limit)
+        self.assertEqual(held.backoffice_credit_limit, 6500.0)
+        self.assertEqual(self._tiles(self.manager)["credit_hold"].count, 1)
+        self.assertTrue(self._tiles(self.manager)["credit_hold"].is_mine)

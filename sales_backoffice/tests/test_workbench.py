@@ -6,7 +6,13 @@ from .common import BackofficeCommon
 from .test_expense import ExpenseCommon
 
 # The queues where the user must act, shown before the general ones.
-MY_QUEUES = {"overdue_mine", "sample_to_review", "claim_to_audit", "claim_to_approve"}
+MY_QUEUES = {
+    "overdue_mine",
+    "sample_to_review",
+    "claim_to_audit",
+    "claim_to_approve",
+    "credit_hold",
+}
 # work reports (issue #16)
 MY_QUEUES |= {"work_report_to_review"}
 MONEY_QUEUES = {

@@ -15,3 +15,4 @@ from . import backoffice_bid_import
 # --- work reports (issue #16) ---
 from . import backoffice_work_report_review
 from . import backoffice_work_report_compilation
+from . import backoffice_credit_decide
