@@ -1,1 +1,2 @@
 from . import backoffice_contract_performance
+from . import backoffice_case_report
