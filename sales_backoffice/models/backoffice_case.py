@@ -863,6 +863,8 @@ class BackofficeCase(models.Model):
             partner = order.partner_id
         values.update(
             {
+                # The reference comes from the sequence, the subject is the subject.
+                "name": "/",
                 "subject": subject,
                 "email_from": email_from,
                 "channel": "email",

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
@@ -64,6 +64,7 @@ class ResPartner(models.Model):
             ),
         }
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_backoffice_file_counts(self):
         for partner in self:
             for field_name, (model, domain) in partner._backoffice_file_domains().items():

@@ -15,6 +15,11 @@ USER_TILES = {
     "claim_to_audit",
     "bid_deadline_soon",
     "bid_source_unchecked",
+    # customer service
+    "case_breached",
+    "case_mine",
+    "case_unassigned",
+    "case_installation_to_approve",
 }
 # Every list and report of the module.
 LISTED_MODELS = [
@@ -36,6 +41,12 @@ LISTED_MODELS = [
     "backoffice.bid.source",
     "backoffice.bid.source.check",
     "backoffice.bid.category",
+    # customer service
+    "backoffice.case",
+    "backoffice.case.stage",
+    "backoffice.case.type.policy",
+    "backoffice.case.team",
+    "backoffice.case.report",
 ]
 
 
@@ -252,3 +263,30 @@ class TestDemoData(TransactionCase):
                 sum(figures.values()) > 0 for figures in (delivered, returned, invoiced, collected)
             )
         )
+
+    # ------------------------------------------------------- customer service
+    def test_demo_cases_at_every_stage(self):
+        ref = self.env.ref
+        mailed = ref("sales_backoffice.demo_case_email")
+        self.assertEqual(mailed.channel, "email")
+        self.assertTrue(mailed.order_id, "the contract reference of the subject was found")
+        self.assertTrue(mailed.message_ids.filtered(lambda m: m.message_type == "email"))
+        cases = self.env["backoffice.case"].search([])
+        self.assertLessEqual(
+            set(self.env["backoffice.case.stage"].search([]).ids), set(cases.stage_id.ids)
+        )
+        self.assertTrue(ref("sales_backoffice.demo_case_quality").picking_ids)
+        self.assertEqual(
+            ref("sales_backoffice.demo_case_installation").installation_state, "scheduled"
+        )
+        self.assertEqual(
+            ref("sales_backoffice.demo_case_installation_requested").installation_state,
+            "requested",
+        )
+        acceptance = ref("sales_backoffice.demo_case_acceptance")
+        self.assertTrue(
+            acceptance.order_id.contract_event_ids.filtered(
+                lambda e: e.event_type == "acceptance" and acceptance.name in (e.note or "")
+            )
+        )
+        self.assertTrue(ref("sales_backoffice.demo_case_late").is_breached)
