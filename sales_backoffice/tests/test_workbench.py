@@ -6,7 +6,15 @@ from .common import BackofficeCommon
 from .test_expense import ExpenseCommon
 
 # The queues where the user must act, shown before the general ones.
-MY_QUEUES = {"overdue_mine", "sample_to_review", "claim_to_audit", "claim_to_approve"}
+MY_QUEUES = {
+    "overdue_mine",
+    "sample_to_review",
+    "claim_to_audit",
+    "claim_to_approve",
+    # customer service
+    "case_mine",
+    "case_installation_to_approve",
+}
 MONEY_QUEUES = {
     "invoice_not_dispatched": "amount_total_signed",
     "overdue_mine": "amount_receivable",
