@@ -1446,7 +1446,7 @@ class BackofficeDemo(models.AbstractModel):
             wizard = (
                 self.env["stock.return.picking"]
                 .with_user(bo)
-                .with_context(action["context"])
+                .with_context(**action["context"])
                 .create(
                     {
                         "picking_id": delivery.id,

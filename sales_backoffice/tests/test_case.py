@@ -202,7 +202,7 @@ class TestCase(CaseCommon):
         wizard_form = Form(
             self.env["stock.return.picking"]
             .with_user(self.bo_user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         wizard_form.return_reason_id = self.reason_damaged
         wizard = wizard_form.save()
@@ -314,7 +314,7 @@ class TestCase(CaseCommon):
         # Scheduled with the technicians.
         action = case.with_user(self.bo_user).action_schedule()
         wizard_form = Form(
-            self.env[action["res_model"]].with_user(self.bo_user).with_context(action["context"])
+            self.env[action["res_model"]].with_user(self.bo_user).with_context(**action["context"])
         )
         wizard_form.technician_ids.add(self.technician)
         wizard_form.duration = 3
