@@ -1442,11 +1442,13 @@ class BackofficeDemo(models.AbstractModel):
                 }
             )
             quality.with_user(bo).write({"user_id": bo.id, "stage_id": stage["in_progress"].id})
-            action = quality.with_user(bo).action_start_return()
+            # The warehouse (admin in this story) takes the goods back.
+            warehouse_user = users["admin"]
+            action = quality.with_user(warehouse_user).action_start_return()
             wizard = (
                 self.env["stock.return.picking"]
-                .with_user(bo)
-                .with_context(**action["context"])
+                .with_user(warehouse_user)
+                .with_context(**action["context"], skip_sms=True, skip_backorder=True)
                 .create(
                     {
                         "picking_id": delivery.id,
@@ -1456,7 +1458,11 @@ class BackofficeDemo(models.AbstractModel):
             )
             for line in wizard.product_return_moves:
                 line.quantity = 1 if line.product_id == product else 0
-            wizard.action_create_returns()
+            returned = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+            for move in returned.move_ids:
+                move.quantity = move.product_uom_qty
+                move.picked = True
+            self._validate(returned.with_user(warehouse_user))
             cases["case_quality"] = quality
         installation_orders = contracts[2:5] or contracts
         requested = Case.with_user(sp1).create(
