@@ -1523,7 +1523,7 @@ class BackofficeDemo(models.AbstractModel):
                 "partner_id": partner.id,
                 "case_type": "complaint",
                 "channel": "letter",
-                "user_id": bo.id,
+                "user_id": users["manager"].id,
                 "priority": "2",
             }
         )

@@ -176,9 +176,9 @@ class TestWorkbench(ExpenseCommon):
         self.assertEqual(cost(), small)
         tiles = self._tiles(self.bo_manager)
         self.env.invalidate_all()
-        # One count or one count-and-sum per tile (12), the company's
-        # settings and the user's groups.
-        with self.assertQueryCount(14):
+        # One count or one count-and-sum per tile (16, the four customer
+        # service tiles included), the company's settings and the user's groups.
+        with self.assertQueryCount(18):
             tiles.mapped("count")
 
 
