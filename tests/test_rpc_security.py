@@ -1284,6 +1284,22 @@ def _record_for(world, model):
         return world.contract("sales1")[0]
     if model == "res.partner":
         return world.customer_id
+    # customer service
+    if model in ("backoffice.case", "backoffice.case.report", "backoffice.case.schedule"):
+        case_id = mgr.call(
+            "backoffice.case",
+            "create",
+            {"subject": f"Case {tag}-{world.next_number()}", "partner_id": world.customer_id},
+        )
+        if model == "backoffice.case":
+            return case_id
+        if model == "backoffice.case.schedule":
+            return mgr.call(
+                "backoffice.case.schedule",
+                "create",
+                {"case_id": case_id, "technician_ids": [(6, 0, [world.uid("bo1")])]},
+            )
+        return mgr.call("backoffice.case.report", "search", [("case_id", "=", case_id)])[0]
     if model == "backoffice.contract.event":
         order_id, _line = world.contract("sales1")
         return mgr.call(

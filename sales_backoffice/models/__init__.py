@@ -23,6 +23,13 @@ from . import backoffice_expense_claim_line
 from . import backoffice_expense_claim_review
 from . import ir_attachment
 from . import backoffice_workbench
+
+# customer service
+from . import backoffice_case_type_policy
+from . import backoffice_case_stage
+from . import backoffice_case_team
+from . import backoffice_case
+from . import backoffice_case_workbench
 from . import digest_digest
 from . import backoffice_demo
 from . import backoffice_collection_plan

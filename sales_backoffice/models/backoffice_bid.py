@@ -470,3 +470,79 @@ class BackofficeBidQuestion(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Asked By", default=lambda self: self.env.user, check_company=True
     )
+
+
+# ------------------------------------------------------- customer service: mail in
+# Tender notices forwarded to an inbox's alias become draft tenders the back
+# office completes (Odoo's mail gateway keeps the body and the attachments in
+# the tender's chatter).
+class BackofficeBidInbox(models.Model):
+    _name = "backoffice.bid.inbox"
+    _inherit = ["mail.alias.mixin", "mail.thread"]
+    _description = "Tender Inbox"
+    _order = "name, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Completed By",
+        check_company=True,
+        domain="[('share', '=', False)]",
+        help="Back-office user who completes the tenders that come in.",
+    )
+
+    def _alias_get_creation_values(self):
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get_id("backoffice.bid")
+        if self.id:
+            values["alias_defaults"] = {"company_id": self.company_id.id}
+        return values
+
+
+class BackofficeBidMailGateway(models.Model):
+    _inherit = "backoffice.bid"
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        values = dict(custom_values or {})
+        company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
+        subject = (msg_dict.get("subject") or "").strip() or self.env._("Forwarded tender")
+        email_from = msg_dict.get("email_from") or msg_dict.get("from") or ""
+        purchaser = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        if not purchaser and email_from:
+            purchaser = self._partner_find_from_emails_single([email_from], no_create=False)
+        message_id = (msg_dict.get("message_id") or "").strip("<>")
+        values.update(
+            {
+                "name": subject,
+                "company_id": company.id,
+                "purchaser_id": purchaser.id,
+                # A placeholder the back office replaces with the notice's own.
+                "tender_ref": values.get("tender_ref")
+                or f"MAIL-{message_id[:40] or subject[:40]}",
+            }
+        )
+        bid = super().message_new(msg_dict, custom_values=values)
+        inbox = self.env["backoffice.bid.inbox"].search(
+            [("alias_id.alias_model_id.model", "=", self._name), ("company_id", "=", company.id)],
+            limit=1,
+        )
+        bid.message_post(
+            body=self.env._(
+                "Tender created from a forwarded notice: complete the reference, the "
+                "purchaser and the deadlines."
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        if inbox.user_id:
+            bid._backoffice_remind(
+                "mail.mail_activity_data_todo",
+                user_by_record=lambda b: inbox.user_id,
+                summary_by_record=lambda b: self.env._("Complete the forwarded tender"),
+            )
+        return bid

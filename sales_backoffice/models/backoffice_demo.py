@@ -290,6 +290,7 @@ class BackofficeDemo(models.AbstractModel):
         self._demo_collection_plans(ctx, today)
         self._demo_work_reports(ctx, today)
         self._demo_commissions(ctx, today)
+        self._demo_cases(ctx, orders)
         # The daily classification, so the classes come from the thresholds.
         self.env["sale.order"]._cron_classify_receivables()
         self._demo_credit(ctx)
@@ -1678,3 +1679,170 @@ class BackofficeDemo(models.AbstractModel):
                 "demo_credit_held": held,
             }
         )
+
+    # ------------------------------------------------------- customer service
+    def _demo_cases(self, ctx, orders):
+        """Cases at every stage: one that came by e-mail (through the mail
+        gateway), one being worked on, a quality problem with its return, an
+        installation at each step, solved ones and one past its deadline."""
+        company, users, products = ctx["company"], ctx["users"], ctx["products"]
+        bo, bo2, sp1 = users["bo"], users["bo2"], users["sp1"]
+        stage = {
+            key: self._ref(f"backoffice_case_stage_{key}")
+            for key in ("new", "in_progress", "waiting", "solved")
+        }
+        team = self._ref("backoffice_case_team_main")
+        domain = company.alias_domain_id or self.env["mail.alias.domain"].search([], limit=1)
+        if not domain:
+            domain = self.env["mail.alias.domain"].create({"name": "example.com"})
+            company.alias_domain_id = domain
+        team.alias_domain_id = domain
+        self._ref("backoffice_bid_inbox_main").alias_domain_id = domain
+        contracts = orders.filtered("contract_ref")
+        delivered = contracts.filtered(
+            lambda o: o.picking_ids.filtered(
+                lambda p: p.state == "done" and p.location_dest_id.usage == "customer"
+            )
+        )
+        first = contracts[:1]
+        partner = first.partner_id
+        email = partner.email or "customer@example.com"
+        if not partner.email:
+            partner.email = email
+        raw = (
+            f"From: {partner.name} <{email}>\r\n"
+            f"To: {team.alias_name}@{domain.name}\r\n"
+            f"Subject: =?utf-8?b?"
+            + base64.b64encode(f"合同 {first.contract_ref} 的发票抬头有误".encode()).decode()
+            + "?=\r\n"
+            "Message-Id: <demo-case-1@customer.example>\r\n"
+            "MIME-Version: 1.0\r\n"
+            'Content-Type: text/plain; charset="utf-8"\r\n'
+            "Content-Transfer-Encoding: base64\r\n\r\n"
+            + base64.b64encode("您好，发票上的公司名称写错了，请重开。".encode()).decode()  # noqa: RUF001
+            + "\r\n"
+        )
+        mailed = self.env["backoffice.case"].browse(
+            self.env["mail.thread"].message_process(False, raw)
+        )
+        Case = self.env["backoffice.case"]
+        working = Case.with_user(bo).create(
+            {
+                "subject": "Delivery note missing from the last shipment",
+                "partner_id": contracts[1:2].partner_id.id or partner.id,
+                "order_id": contracts[1:2].id,
+                "case_type": "enquiry",
+                "channel": "phone",
+                "user_id": bo.id,
+            }
+        )
+        working.with_user(bo).stage_id = stage["in_progress"]
+        cases = {"case_email": mailed, "case_working": working}
+        if delivered:
+            order = delivered[0]
+            delivery = order.picking_ids.filtered(
+                lambda p: p.state == "done" and p.location_dest_id.usage == "customer"
+            )[:1]
+            product = delivery.move_ids.product_id[:1]
+            quality = Case.with_user(sp1).create(
+                {
+                    "subject": f"{product.name} noisy after a week",
+                    "partner_id": order.partner_id.id,
+                    "order_id": order.id,
+                    "case_type": "quality",
+                    "channel": "visit",
+                    "product_id": product.id,
+                    "delivery_id": delivery.id,
+                    "description": "<p>Bearing noise reported by the plant operator.</p>",
+                }
+            )
+            quality.with_user(bo).write({"user_id": bo.id, "stage_id": stage["in_progress"].id})
+            # The warehouse (admin in this story) takes the goods back.
+            warehouse_user = users["admin"]
+            action = quality.with_user(warehouse_user).action_start_return()
+            wizard = (
+                self.env["stock.return.picking"]
+                .with_user(warehouse_user)
+                .with_context(**action["context"], skip_sms=True, skip_backorder=True)
+                .create(
+                    {
+                        "picking_id": delivery.id,
+                        "return_reason_id": self._ref("return_reason_damaged").id,
+                    }
+                )
+            )
+            for line in wizard.product_return_moves:
+                line.quantity = 1 if line.product_id == product else 0
+            returned = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+            for move in returned.move_ids:
+                move.quantity = move.product_uom_qty
+                move.picked = True
+            self._validate(returned.with_user(warehouse_user))
+            cases["case_quality"] = quality
+        installation_orders = contracts[2:5] or contracts
+        requested = Case.with_user(sp1).create(
+            {
+                "subject": "Installation and operator training",
+                "partner_id": installation_orders[0].partner_id.id,
+                "order_id": installation_orders[0].id,
+                "case_type": "installation",
+                "description": "<p>The customer asks for installation by our technicians "
+                "and a half-day training for two operators.</p>",
+            }
+        )
+        scheduled = Case.with_user(sp1).create(
+            {
+                "subject": "Install the flow meters",
+                "partner_id": installation_orders[-1:].partner_id.id,
+                "order_id": installation_orders[-1:].id,
+                "case_type": "installation",
+                "description": "<p>Four meters on the cooling loop.</p>",
+            }
+        )
+        scheduled.with_user(bo).write({"user_id": bo.id})
+        scheduled.with_user(bo).action_approve()
+        start = fields.Datetime.now().replace(minute=0, second=0, microsecond=0) + timedelta(
+            days=2
+        )
+        scheduled.with_user(bo)._do_schedule(bo2, start, start + timedelta(hours=3))
+        scheduled.with_user(bo).stage_id = stage["waiting"]
+        cases.update({"case_installation_requested": requested, "case_installation": scheduled})
+        solved = Case.with_user(bo).create(
+            {
+                "subject": "Price list for 2027",
+                "partner_id": partner.id,
+                "case_type": "enquiry",
+                "channel": "email",
+                "user_id": bo2.id,
+                "resolution": "<p>Price list sent by e-mail.</p>",
+                "satisfaction": "5",
+            }
+        )
+        solved.with_user(bo).action_solve()
+        acceptance = Case.with_user(bo).create(
+            {
+                "subject": "Acceptance on site",
+                "partner_id": contracts[5:6].partner_id.id or partner.id,
+                "order_id": (contracts[5:6] or first).id,
+                "case_type": "acceptance",
+                "user_id": bo.id,
+                "product_id": products["valve"].id,
+                "resolution": "<p>Accepted without reservation.</p>",
+                "satisfaction": "4",
+            }
+        )
+        acceptance.with_user(bo).action_solve()
+        late = Case.with_user(bo).create(
+            {
+                "subject": "Invoice copy requested again",
+                "partner_id": partner.id,
+                "case_type": "complaint",
+                "channel": "letter",
+                "user_id": users["manager"].id,
+                "priority": "2",
+            }
+        )
+        # Opened three days ago: past its deadline (demo history).
+        late.sudo().date_open = fields.Datetime.now() - timedelta(days=3)
+        cases.update({"case_solved": solved, "case_acceptance": acceptance, "case_late": late})
+        self._register_xmlids({f"demo_{key}": case for key, case in cases.items()})

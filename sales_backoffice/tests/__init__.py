@@ -30,3 +30,5 @@ from . import test_work_report_tour  # work reports (issue #16)
 from . import test_commission
 from . import test_cron_batches
 from . import test_credit_check
+from . import test_case
+from . import test_case_tour

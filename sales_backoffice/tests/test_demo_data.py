@@ -20,6 +20,11 @@ USER_TILES = {
     # work reports (issue #16)
     "work_report_to_review",
     "work_report_late",
+    # customer service
+    "case_breached",
+    "case_mine",
+    "case_unassigned",
+    "case_installation_to_approve",
 }
 # Every list and report of the module.
 LISTED_MODELS = [
@@ -53,6 +58,12 @@ LISTED_MODELS = [
     "backoffice.commission.rule",
     "backoffice.commission.settlement",
     "backoffice.commission.line",
+    # customer service
+    "backoffice.case",
+    "backoffice.case.stage",
+    "backoffice.case.type.policy",
+    "backoffice.case.team",
+    "backoffice.case.report",
 ]
 
 
@@ -356,3 +367,30 @@ class TestDemoData(TransactionCase):
         self.assertEqual(held.backoffice_credit_limit, 6500.0)
         self.assertEqual(self._tiles(self.manager)["credit_hold"].count, 1)
         self.assertTrue(self._tiles(self.manager)["credit_hold"].is_mine)
+
+    # ------------------------------------------------------- customer service
+    def test_demo_cases_at_every_stage(self):
+        ref = self.env.ref
+        mailed = ref("sales_backoffice.demo_case_email")
+        self.assertEqual(mailed.channel, "email")
+        self.assertTrue(mailed.order_id, "the contract reference of the subject was found")
+        self.assertTrue(mailed.message_ids.filtered(lambda m: m.message_type == "email"))
+        cases = self.env["backoffice.case"].search([])
+        self.assertLessEqual(
+            set(self.env["backoffice.case.stage"].search([]).ids), set(cases.stage_id.ids)
+        )
+        self.assertTrue(ref("sales_backoffice.demo_case_quality").picking_ids)
+        self.assertEqual(
+            ref("sales_backoffice.demo_case_installation").installation_state, "scheduled"
+        )
+        self.assertEqual(
+            ref("sales_backoffice.demo_case_installation_requested").installation_state,
+            "requested",
+        )
+        acceptance = ref("sales_backoffice.demo_case_acceptance")
+        self.assertTrue(
+            acceptance.order_id.contract_event_ids.filtered(
+                lambda e: e.event_type == "acceptance" and acceptance.name in (e.note or "")
+            )
+        )
+        self.assertTrue(ref("sales_backoffice.demo_case_late").is_breached)

@@ -12,6 +12,9 @@ MY_QUEUES = {
     "claim_to_audit",
     "claim_to_approve",
     "credit_hold",
+    # customer service
+    "case_mine",
+    "case_installation_to_approve",
 }
 # work reports (issue #16)
 MY_QUEUES |= {"work_report_to_review"}

@@ -16,3 +16,4 @@ from . import backoffice_bid_import
 from . import backoffice_work_report_review
 from . import backoffice_work_report_compilation
 from . import backoffice_credit_decide
+from . import backoffice_case_schedule

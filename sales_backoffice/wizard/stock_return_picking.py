@@ -11,6 +11,8 @@ class StockReturnPicking(models.TransientModel):
     is_customer_return = fields.Boolean(compute="_compute_is_customer_return")
 
     is_reason_required = fields.Boolean(compute="_compute_is_customer_return")
+    # customer service: a return started from a quality case is linked to it.
+    backoffice_case_id = fields.Many2one("backoffice.case", string="Customer Service Case")
 
     @api.depends("picking_id")
     def _compute_is_customer_return(self):
@@ -52,7 +54,11 @@ class StockReturnPicking(models.TransientModel):
                     "Returning customer delivery %s needs a return reason.", self.picking_id.name
                 )
             )
+        # customer service: the case must accept the link (see backoffice.case).
+        self.backoffice_case_id._check_return_delivery(self.picking_id)
         new_picking = super()._create_return()
+        if self.backoffice_case_id:
+            self.backoffice_case_id._link_picking(new_picking)
         new_picking.write(
             {
                 "return_reason_id": reason.id,
