@@ -4,6 +4,7 @@ from . import res_company
 from . import res_config_settings
 from . import backoffice_return_reason
 from . import backoffice_contract_event
+from . import backoffice_dunning_level
 from . import sale_order
 from . import stock_picking
 from . import account_move
@@ -22,5 +23,6 @@ from . import backoffice_expense_claim_line
 from . import backoffice_expense_claim_review
 from . import ir_attachment
 from . import backoffice_workbench
+from . import backoffice_dunning_log
 from . import digest_digest
 from . import backoffice_demo

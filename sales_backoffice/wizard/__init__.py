@@ -11,3 +11,4 @@ from . import backoffice_expense_decide
 from . import backoffice_expense_statistics
 from . import backoffice_bid_lost
 from . import backoffice_bid_import
+from . import backoffice_dunning_promise
