@@ -189,7 +189,7 @@ class BackofficeDunningLog(models.Model):
 
     @api.model
     def _stepped_on(self, day):
-        self.env.flush_model(["order_id", "date", "state"])
+        self.flush_model(["order_id", "date", "state"])
         self.env.cr.execute(
             SQL(
                 "SELECT order_id FROM backoffice_dunning_log WHERE date = %s AND state != 'skipped'",
