@@ -123,10 +123,13 @@ class BackofficeDunningLog(models.Model):
         return self._run_dunning()
 
     @api.model
-    def _run_dunning(self, batch_size=BATCH_SIZE):
-        """The run itself; answers the contracts stepped (this call)."""
+    def _run_dunning(self, batch_size=BATCH_SIZE, run_date=None):
+        """The run itself; answers the contracts stepped (this call).
+
+        ``run_date`` (default today) dates a run that catches up on missed
+        days (the demo's): the days overdue are always today's."""
         self._check_dunning_mails()
-        today = fields.Date.context_today(self)
+        today = run_date or fields.Date.context_today(self)
         levels = self.env["backoffice.dunning.level"].sudo().search([("active", "=", True)])
         levels_by_company = defaultdict(lambda: self.env["backoffice.dunning.level"])
         for level in levels:
@@ -177,15 +180,17 @@ class BackofficeDunningLog(models.Model):
                 continue
             # A broken promise resumes at the next level whatever the days.
             steps.append((order, level, row, bool(promised)))
+        remaining = len(steps)
         if resets:
             resets._dunning_reset()
-            commit_progress(self.env, len(resets))
-        stepped = self.env["sale.order"]
+            commit_progress(self.env, len(resets), remaining=remaining)
+        stepped = []
         for batch in self._batches_by_partner(steps, batch_size):
-            stepped |= self._run_batch(batch, rows_by_partner, today)
-            if commit_progress(self.env, len(batch), remaining=None) <= 0:
+            stepped.extend(self._run_batch(batch, rows_by_partner, today).ids)
+            remaining -= len(batch)
+            if commit_progress(self.env, len(batch), remaining=remaining) <= 0:
                 break  # out of time: the next run of the job does the rest
-        return stepped
+        return self.env["sale.order"].browse(stepped)
 
     @api.model
     def _stepped_on(self, day):

@@ -15,6 +15,7 @@ USER_TILES = {
     "claim_to_audit",
     "bid_deadline_soon",
     "bid_source_unchecked",
+    "dunning_letters_to_print",
 }
 # Every list and report of the module.
 LISTED_MODELS = [
@@ -36,6 +37,8 @@ LISTED_MODELS = [
     "backoffice.bid.source",
     "backoffice.bid.source.check",
     "backoffice.bid.category",
+    "backoffice.dunning.level",
+    "backoffice.dunning.log",
 ]
 
 
@@ -252,3 +255,17 @@ class TestDemoData(TransactionCase):
                 sum(figures.values()) > 0 for figures in (delivered, returned, invoiced, collected)
             )
         )
+
+    # ---------------------------------------------------------------- dunning
+    def test_dunning_levels_reached_by_runs(self):
+        """The demo's dunning runs left contracts at several levels, each
+        step logged, and one promise to pay."""
+        levels = self.orders.mapped("dunning_level_id")
+        self.assertGreaterEqual(len(levels), 2, levels.mapped("name"))
+        Log = self.env["backoffice.dunning.log"]
+        for order in self.orders.filtered("dunning_level_id"):
+            steps = Log.search([("order_id", "=", order.id), ("state", "!=", "skipped")])
+            self.assertEqual(len(steps), len(set(steps.mapped("date"))), order.name)
+            self.assertEqual(steps.sorted("date")[-1].level_id, order.dunning_level_id)
+        self.assertTrue(self.orders.filtered("date_payment_promised"))
+        self.assertTrue(Log.search_count([("state", "=", "to_print")]))

@@ -191,7 +191,9 @@ class TestDunning(BackofficeCommon):
         self.assertEqual(order.dunning_level_id, self.reminder)
         action = order.with_user(self.salesman).action_dunning_promise()
         wizard = Form(
-            self.env[action["res_model"]].with_user(self.salesman).with_context(action["context"])
+            self.env[action["res_model"]]
+            .with_user(self.salesman)
+            .with_context(**action["context"])
         )
         wizard.date_payment_promised = date.today() + timedelta(days=3)
         wizard.amount_payment_promised = 300.0
