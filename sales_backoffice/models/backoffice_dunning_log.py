@@ -1,14 +1,17 @@
 import base64
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..tools.cron import BATCH_SIZE, commit_progress
 from ..tools.groups import USER_GROUP
 from .backoffice_dunning_level import DUNNING_ACTIONS
+
+_logger = logging.getLogger(__name__)
 
 LOG_STATES = [
     ("done", "Done"),
@@ -21,7 +24,7 @@ LOG_STATES = [
 ]
 # How long after sending a bounce still marks the step failed.
 BOUNCE_DAYS = 30
-STATEMENT_REPORT = "sales_backoffice.action_report_dunning_statement"
+STATEMENT_REPORT = "sales_backoffice.action_report_dunning_customer_statement"
 LETTER_REPORT = "sales_backoffice.action_report_dunning_letter"
 FAILURE_ACTIVITY = "sales_backoffice.mail_activity_type_dunning_failure"
 ESCALATION_ACTIVITY = "sales_backoffice.mail_activity_type_dunning_escalation"
@@ -369,7 +372,6 @@ class BackofficeDunningLog(models.Model):
                 for order, level, row, _broken in emails
             ]
         rows = rows_by_partner[partner.id]
-        listed = self.env["sale.order"].browse([row.order_id.id for row in rows])
         lines = [
             {
                 "contract": row.order_id.contract_ref or row.order_id.name,
@@ -387,22 +389,7 @@ class BackofficeDunningLog(models.Model):
         render_context = {"dunning_lines": lines}
         body = template._render_field("body_html", main.ids, add_context=render_context)[main.id]
         subject = template._render_field("subject", main.ids, add_context=render_context)[main.id]
-        pdf, _format = (
-            self.env["ir.actions.report"].sudo()._render_qweb_pdf(STATEMENT_REPORT, listed.ids)
-        )
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": self.env._("Statement %(date)s.pdf", date=today),
-                    "datas": base64.b64encode(pdf),
-                    "res_model": "sale.order",
-                    "res_id": main.id,
-                    "mimetype": "application/pdf",
-                }
-            )
-        )
+        attachment = self._statement_attachment(main, today)
         # Posted by the run on the customer's own contract, to the customer;
         # queued (force_send=False), kept after sending so its fate is checked.
         main_sudo = main.sudo()
@@ -438,6 +425,37 @@ class BackofficeDunningLog(models.Model):
             self._step_vals(order, lvl, row, today, run_by, "queued", mail=mail)
             for order, lvl, row, _broken in emails
         ]
+
+    @api.model
+    def _statement_attachment(self, main, today):
+        """The customer's statement as one PDF document (a section per overdue
+        contract), attached to ``main``. When the PDF engine cannot run (no
+        wkhtmltopdf, no web server during an install) the same statement is
+        attached as HTML and the e-mail still goes."""
+        Report = self.env["ir.actions.report"].sudo()
+        try:
+            with self.env.cr.savepoint():
+                content, _format = Report._render_qweb_pdf(STATEMENT_REPORT, main.ids)
+            name = self.env._("Statement %(date)s.pdf", date=today)
+            mimetype = "application/pdf"
+        except UserError:
+            _logger.warning("Dunning statement of %s attached as HTML: no PDF engine", main.name)
+            content, _format = Report._render_qweb_html(STATEMENT_REPORT, main.ids)
+            name = self.env._("Statement %(date)s.html", date=today)
+            mimetype = "text/html"
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "datas": base64.b64encode(content),
+                    "res_model": "sale.order",
+                    "res_id": main.id,
+                    "mimetype": mimetype,
+                }
+            )
+        )
 
     @api.model
     def _dunning_failed(self, orders, reason):

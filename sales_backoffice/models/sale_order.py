@@ -411,6 +411,23 @@ class SaleOrder(models.Model):
         orders_sudo = self.sudo()
         orders_sudo.write({"date_payment_promised": False, "amount_payment_promised": 0})
 
+    def _dunning_statement_contracts(self):
+        """The customer's contracts with something overdue in this contract's
+        company (this one first), for the statement the reminder attaches."""
+        self.ensure_one()
+        overdue = (
+            self.env["backoffice.contract.performance"]
+            .search(
+                [
+                    ("partner_id", "=", self.partner_id.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("amount_overdue", ">", 0),
+                ]
+            )
+            .order_id
+        )
+        return self | (overdue - self)
+
     def _dunning_manager(self):
         """Who an escalated contract goes to: the sales team leader, else a
         Back Office Manager of the company."""
