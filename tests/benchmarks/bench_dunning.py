@@ -13,7 +13,8 @@ committed):
 
 Figures only, no assertion but the check of (b). The number of contracts is
 ``--contracts`` (default 10000; BO_BENCH_DUNNING_CONTRACTS in scripts/bench.sh
-for a quick run).
+for a quick run). BO_BENCH_DUNNING_PDF=0 attaches the statement as HTML
+instead of running wkhtmltopdf once per customer message.
 """
 
 import argparse
@@ -179,6 +180,16 @@ def main():
             )
         print(f"generated {made} overdue contracts in {time.perf_counter() - start:.1f} s")
         # The database's other overdue contracts (few) are dunned too.
+        if os.environ.get("BO_BENCH_DUNNING_PDF", "1") == "0":
+            # No web server here for wkhtmltopdf: attach the HTML statement
+            # (the run's own fallback) instead of trying the PDF per customer.
+            from odoo.exceptions import UserError  # noqa: PLC0415
+
+            def no_pdf(*_args, **_kwargs):
+                raise UserError("PDF engine disabled for the benchmark")
+
+            env.registry["ir.actions.report"]._render_qweb_pdf = no_pdf
+            print("PDF rendering disabled (BO_BENCH_DUNNING_PDF=0): statements attached as HTML")
         Log = env["backoffice.dunning.log"]
 
         # (a) one full run
