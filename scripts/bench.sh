@@ -18,3 +18,6 @@ ensure_db "$DB" || die "could not create database $DB"
 # Commissions: a monthly settlement over BO_BENCH_PAYMENT_EVENTS payment events (rolled back).
 "$VENV/bin/python" "$ROOT/tests/benchmarks/bench_commission.py" --odoo-src "$ODOO_SRC" \
     -c "$ODOO_CONF" -d "$DB" --events "${BO_BENCH_PAYMENT_EVENTS:-10000}"
+# Dunning by level: the run over BO_BENCH_DUNNING_CONTRACTS (default 10000) overdue contracts.
+"$VENV/bin/python" "$ROOT/tests/benchmarks/bench_dunning.py" --odoo-src "$ODOO_SRC" \
+    -c "$ODOO_CONF" -d "$DB" --contracts "${BO_BENCH_DUNNING_CONTRACTS:-10000}"

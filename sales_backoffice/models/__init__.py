@@ -4,6 +4,7 @@ from . import res_company
 from . import res_config_settings
 from . import backoffice_return_reason
 from . import backoffice_contract_event
+from . import backoffice_dunning_level
 from . import sale_order
 from . import sale_order_line
 from . import stock_picking
@@ -30,6 +31,7 @@ from . import backoffice_case_stage
 from . import backoffice_case_team
 from . import backoffice_case
 from . import backoffice_case_workbench
+from . import backoffice_dunning_log
 from . import digest_digest
 from . import backoffice_demo
 from . import backoffice_collection_plan

@@ -293,8 +293,32 @@ class BackofficeDemo(models.AbstractModel):
         self._demo_cases(ctx, orders)
         # The daily classification, so the classes come from the thresholds.
         self.env["sale.order"]._cron_classify_receivables()
+        self._demo_dunning(ctx, today)
+        # Last: the credit check it turns on would stop the flows above.
         self._demo_credit(ctx)
         return orders.ids
+
+    # ---------------------------------------------------------------- dunning
+    def _demo_dunning(self, ctx, today):
+        """Dunning by level: the daily run of the last four days (so the
+        oldest debts climbed several levels), then a promise to pay recorded
+        by a salesperson on one of their contracts at the first level."""
+        Log = self.env["backoffice.dunning.log"]
+        for days_ago in (3, 2, 1, 0):
+            Log._run_dunning(run_date=today - timedelta(days=days_ago))
+        first_level = self.env["sale.order"].search(
+            [
+                ("company_id", "=", ctx["company"].id),
+                ("dunning_level_id", "=", self._ref("dunning_level_reminder").id),
+                ("user_id", "in", (ctx["users"]["sp1"] | ctx["users"]["sp2"]).ids),
+            ],
+            limit=1,
+        )
+        if first_level:
+            due = first_level.contract_performance_id.amount_receivable
+            first_level.with_user(first_level.user_id)._do_promise_payment(
+                today + timedelta(days=10), round(due / 2, 2)
+            )
 
     # ------------------------------------------------------------------ setup
     def _ref(self, xmlid):

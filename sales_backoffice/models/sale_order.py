@@ -1,10 +1,12 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import formatLang
 
 from ..tools import cron
 from ..tools.context import without_defaults
-from ..tools.groups import MANAGER_GROUP
+from ..tools.groups import MANAGER_GROUP, USER_GROUP
 from .backoffice_contract_event import DOCUMENT_EVENT_TYPES
 
 RECEIVABLE_CLASSES = [
@@ -32,6 +34,15 @@ CREDIT_FIELDS = {
 }
 # Line values that change what a confirmed order is worth.
 CREDIT_LINE_FIELDS = {"product_id", "product_uom_qty", "price_unit", "discount", "tax_ids"}
+# A promise to pay holds dunning this many days at most.
+PROMISE_MAX_DAYS = 90
+# Dunning: written by the dunning run and the promise-to-pay dialog only.
+DUNNING_FIELDS = {
+    "dunning_level_id",
+    "dunning_log_ids",
+    "date_payment_promised",
+    "amount_payment_promised",
+}
 
 
 class SaleOrder(models.Model):
@@ -156,6 +167,31 @@ class SaleOrder(models.Model):
     )
     backoffice_credit_warning = fields.Text(compute="_compute_backoffice_credit")
     is_backoffice_credit_blocked = fields.Boolean(compute="_compute_backoffice_credit")
+    # ----------------------------------------------------------------- dunning
+    dunning_level_id = fields.Many2one(
+        "backoffice.dunning.level",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
+    )
+    dunning_log_ids = fields.One2many("backoffice.dunning.log", "order_id", readonly=True)
+    date_payment_promised = fields.Date(
+        "Payment Promised On",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="Dunning pauses until this date; a promise not kept resumes at the next level.",
+    )
+    amount_payment_promised = fields.Monetary(
+        "Amount Promised",
+        currency_field="backoffice_currency_id",
+        copy=False,
+        readonly=True,
+        tracking=True,
+    )
 
     _contract_ref_company_unique = models.Constraint(
         "UNIQUE(company_id, contract_ref)",
@@ -240,7 +276,13 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
-            protected = CLASSIFIED_FIELDS | OVERRIDE_FIELDS | MILESTONE_DATE_FIELDS | CREDIT_FIELDS
+            protected = (
+                CLASSIFIED_FIELDS
+                | OVERRIDE_FIELDS
+                | MILESTONE_DATE_FIELDS
+                | CREDIT_FIELDS
+                | DUNNING_FIELDS
+            )
             forged = protected & {key for vals in vals_list for key in vals}
             if forged:
                 raise AccessError(
@@ -276,6 +318,13 @@ class SaleOrder(models.Model):
                 self.env._(
                     "The credit hold of an order is decided by a Back Office Manager through "
                     "Release or Decline, not written."
+                )
+            )
+        if DUNNING_FIELDS & set(vals):
+            raise AccessError(
+                self.env._(
+                    "The dunning level and log follow the daily dunning run, and a promise "
+                    "to pay is recorded with the Promise to Pay button."
                 )
             )
         if MILESTONE_DATE_FIELDS & set(vals):
@@ -428,6 +477,172 @@ class SaleOrder(models.Model):
             ),
         )
         return worse
+
+    # ---------------------------------------------------------------- dunning
+    def _dunning_reset(self):
+        """Contracts paid (nothing overdue any more): back to no level, the
+        promise cleared and the open dunning activities closed."""
+        # The run's own bookkeeping after reading the report.
+        orders_sudo = self.sudo()
+        orders_sudo.write(
+            {
+                "dunning_level_id": False,
+                "date_payment_promised": False,
+                "amount_payment_promised": 0,
+            }
+        )
+        for xmlid in (
+            "sales_backoffice.mail_activity_type_dunning",
+            "sales_backoffice.mail_activity_type_dunning_escalation",
+            "sales_backoffice.mail_activity_type_dunning_failure",
+        ):
+            self._backoffice_reminder_done(xmlid, feedback=self.env._("Paid: dunning reset."))
+        for order in orders_sudo:
+            order.message_post(
+                body=self.env._("Nothing is overdue any more: dunning reset."),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _dunning_promise_broken(self):
+        for order in self:
+            # Run's bookkeeping: the promise date passed with the contract still overdue.
+            order_sudo = order.sudo()
+            order_sudo.message_post(
+                body=self.env._(
+                    "Promise to pay %(amount)s by %(date)s not kept: dunning resumes at the "
+                    "next level.",
+                    amount=order.amount_payment_promised,
+                    date=order.date_payment_promised,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        orders_sudo = self.sudo()
+        orders_sudo.write({"date_payment_promised": False, "amount_payment_promised": 0})
+
+    def _dunning_statement_contracts(self):
+        """The customer's contracts with something overdue in this contract's
+        company (this one first), for the statement the reminder attaches."""
+        self.ensure_one()
+        overdue = (
+            self.env["backoffice.contract.performance"]
+            .search(
+                [
+                    ("partner_id", "=", self.partner_id.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("amount_overdue", ">", 0),
+                ]
+            )
+            .order_id
+        )
+        return self | (overdue - self)
+
+    def _dunning_manager(self):
+        """Who an escalated contract goes to: the sales team leader, else a
+        Back Office Manager of the company."""
+        self.ensure_one()
+        if self.team_id.user_id:
+            return self.team_id.user_id
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("all_group_ids", "in", self.env.ref(MANAGER_GROUP).ids),
+                    ("company_ids", "in", self.company_id.ids),
+                    ("share", "=", False),
+                    ("id", "!=", self.env.ref("base.user_root").id),
+                ],
+                limit=1,
+            )
+            or self.user_id
+        )
+
+    def _check_dunning_promise_right(self):
+        """The contract's salesperson or the back office record a promise."""
+        for order in self:
+            if not (
+                self.env.su
+                or self.env.user.has_group(USER_GROUP)
+                or order.user_id == self.env.user
+            ):
+                raise AccessError(
+                    self.env._(
+                        "%(contract)s: only its salesperson or the back office records a "
+                        "promise to pay.",
+                        contract=order.display_name,
+                    )
+                )
+        self.check_access("write")
+
+    def _do_promise_payment(self, date_promised, amount):
+        """Record a promise to pay ``amount`` by ``date_promised``: dunning
+        pauses until that date."""
+        self.ensure_one()
+        self._check_dunning_promise_right()
+        today = fields.Date.context_today(self)
+        perf = self.contract_performance_id
+        if self.state != "sale" or perf.amount_overdue <= 0:
+            raise ValidationError(
+                self.env._("%(contract)s has nothing overdue.", contract=self.display_name)
+            )
+        if not date_promised or date_promised < today:
+            raise ValidationError(
+                self.env._("Payment Promised On: give today's date or a later one.")
+            )
+        if date_promised > today + timedelta(days=PROMISE_MAX_DAYS):
+            raise ValidationError(
+                self.env._(
+                    "Payment Promised On: a promise is at most %(days)s days ahead.",
+                    days=PROMISE_MAX_DAYS,
+                )
+            )
+        if (
+            amount <= 0
+            or self.backoffice_currency_id.compare_amounts(amount, perf.amount_receivable) > 0
+        ):
+            raise ValidationError(
+                self.env._(
+                    "Amount Promised: give an amount above zero and at most the %(due)s "
+                    "still due.",
+                    due=perf.amount_receivable,
+                )
+            )
+        # Checked above: the caller's right on this contract and the values.
+        order_sudo = self.sudo()
+        order_sudo.write(
+            {"date_payment_promised": date_promised, "amount_payment_promised": amount}
+        )
+        order_sudo.message_post(
+            body=self.env._(
+                "%(user)s recorded a promise to pay %(amount)s by %(date)s: dunning paused.",
+                user=self.env.user.name,
+                amount=amount,
+                date=date_promised,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def action_dunning_promise(self):
+        self.ensure_one()
+        self._check_dunning_promise_right()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Promise to Pay"),
+            "res_model": "backoffice.dunning.promise",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_view_dunning_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_backoffice.backoffice_dunning_log_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
 
     # ----------------------------------------------------------------- actions
     @api.readonly  # scale: only reads, served on a replica when there is one

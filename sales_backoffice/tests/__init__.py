@@ -32,3 +32,4 @@ from . import test_cron_batches
 from . import test_credit_check
 from . import test_case
 from . import test_case_tour
+from . import test_dunning

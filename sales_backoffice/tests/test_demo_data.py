@@ -25,6 +25,7 @@ USER_TILES = {
     "case_mine",
     "case_unassigned",
     "case_installation_to_approve",
+    "dunning_letters_to_print",
 }
 # Every list and report of the module.
 LISTED_MODELS = [
@@ -64,6 +65,8 @@ LISTED_MODELS = [
     "backoffice.case.type.policy",
     "backoffice.case.team",
     "backoffice.case.report",
+    "backoffice.dunning.level",
+    "backoffice.dunning.log",
 ]
 
 
@@ -394,3 +397,17 @@ class TestDemoData(TransactionCase):
             )
         )
         self.assertTrue(ref("sales_backoffice.demo_case_late").is_breached)
+
+    # ---------------------------------------------------------------- dunning
+    def test_dunning_levels_reached_by_runs(self):
+        """The demo's dunning runs left contracts at several levels, each
+        step logged, and one promise to pay."""
+        levels = self.orders.mapped("dunning_level_id")
+        self.assertGreaterEqual(len(levels), 2, levels.mapped("name"))
+        Log = self.env["backoffice.dunning.log"]
+        for order in self.orders.filtered("dunning_level_id"):
+            steps = Log.search([("order_id", "=", order.id), ("state", "!=", "skipped")])
+            self.assertEqual(len(steps), len(set(steps.mapped("date"))), order.name)
+            self.assertEqual(steps.sorted("date")[-1].level_id, order.dunning_level_id)
+        self.assertTrue(self.orders.filtered("date_payment_promised"))
+        self.assertTrue(Log.search_count([("state", "=", "to_print")]))

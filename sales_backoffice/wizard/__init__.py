@@ -17,3 +17,4 @@ from . import backoffice_work_report_review
 from . import backoffice_work_report_compilation
 from . import backoffice_credit_decide
 from . import backoffice_case_schedule
+from . import backoffice_dunning_promise
