@@ -24,3 +24,4 @@ from . import ir_attachment
 from . import backoffice_workbench
 from . import digest_digest
 from . import backoffice_demo
+from . import backoffice_statement_log

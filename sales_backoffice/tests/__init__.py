@@ -23,3 +23,5 @@ from . import test_xlsx_export
 from . import test_demo_data
 from . import test_coexistence
 from . import test_coexistence_reminders
+from . import test_aged_receivables
+from . import test_customer_statement
