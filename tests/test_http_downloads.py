@@ -157,3 +157,40 @@ def test_customer_statement_pdf(manager):
 
 def test_expense_claim_form_pdf(manager):
     _download_pdf(manager, "sales_backoffice.report_expense_claim", [_claim(manager)])
+
+
+# ------------------------------------------------- aged receivables (#15)
+def test_aged_receivables_workbook(manager):
+    """The aged workbook over HTTP: contract rows and, per customer, the
+    reconciliation with accounting's open receivable lines."""
+    ids = _ids(manager, "backoffice.contract.performance", [("amount_receivable", "!=", 0)])
+    action = manager.call("backoffice.contract.performance", "action_export_aged_xlsx", ids)
+    workbook = _download_workbook(
+        manager, action, "Aged receivables", ["Customer", "Contract", "Order", "Not Due"]
+    )
+    rows = list(workbook["By customer"].iter_rows(values_only=True))
+    header = rows[0]
+    assert header[:5] == (
+        "Customer",
+        "Company",
+        "Contracts",
+        "Not linked to a contract",
+        "Difference",
+    )
+    assert rows[-1][0] == "Total"
+    for row in rows[1:-1]:
+        assert abs(row[header.index("Difference")]) < 0.01, row
+        total = row[header.index("Open in Accounting")]
+        assert abs(row[2] + row[3] - total) < 0.01, row
+    aged = list(workbook["Aged receivables"].iter_rows(values_only=True))
+    total_col = aged[0].index("Total")
+    grand = rows[-1][header.index("Open in Accounting")]
+    assert abs(aged[-1][total_col] - grand) < 0.01
+
+
+def test_customer_statement_xlsx_summary(manager):
+    statement = _statement(manager)
+    action = manager.call("backoffice.customer.statement", "action_export_xlsx", [statement])
+    workbook = _download_workbook(manager, action, "Summary", ["Item", "Amount"])
+    summary = dict(workbook["Summary"].iter_rows(min_row=2, values_only=True))
+    assert "Closing balance" in summary and "Opening balance" in summary

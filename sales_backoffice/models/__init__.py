@@ -46,3 +46,4 @@ from . import backoffice_briefing
 from . import backoffice_commission_rule
 from . import backoffice_commission_line
 from . import backoffice_commission_settlement
+from . import backoffice_statement_log

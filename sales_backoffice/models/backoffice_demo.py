@@ -294,6 +294,7 @@ class BackofficeDemo(models.AbstractModel):
         # The daily classification, so the classes come from the thresholds.
         self.env["sale.order"]._cron_classify_receivables()
         self._demo_dunning(ctx, today)
+        self._demo_statements(ctx)
         # Last: the credit check it turns on would stop the flows above.
         self._demo_credit(ctx)
         return orders.ids
@@ -1870,3 +1871,27 @@ class BackofficeDemo(models.AbstractModel):
         late.sudo().date_open = fields.Datetime.now() - timedelta(days=3)
         cases.update({"case_solved": solved, "case_acceptance": acceptance, "case_late": late})
         self._register_xmlids({f"demo_{key}": case for key, case in cases.items()})
+
+    # ----------------------------------------------------- customer statements
+    def _demo_statements(self, ctx):
+        """Customers marked for the monthly statement, each with the contact
+        who receives it, and a real run of the monthly statement job."""
+        partners = ctx["partners"]
+        for key in ("deco", "azure", "rhein"):
+            partner = partners[key]
+            contact = partner.child_ids.filtered("email")[:1] or partner
+            partner.write(
+                {
+                    "backoffice_statement_monthly": True,
+                    "backoffice_statement_contact_id": contact.id,
+                }
+            )
+        # A customer whose contact has no e-mail address: the run logs it failed.
+        jackson = partners["jackson"]
+        no_mail = self.env["res.partner"].create(
+            {"name": "Accounts Payable (no e-mail)", "parent_id": jackson.id, "type": "invoice"}
+        )
+        jackson.write(
+            {"backoffice_statement_monthly": True, "backoffice_statement_contact_id": no_mail.id}
+        )
+        return self.env["backoffice.statement.log"]._cron_send_monthly_statements()

@@ -11,6 +11,18 @@ class ResPartner(models.Model):
         domain=[("direction", "=", "incoming")],
     )
     backoffice_document_count = fields.Integer(compute="_compute_backoffice_document_count")
+    # ------------------------------------------------------ customer statements
+    backoffice_statement_monthly = fields.Boolean(
+        "Monthly Statement",
+        help="E-mail this customer its statement of account at the start of each month.",
+    )
+    backoffice_statement_contact_id = fields.Many2one(
+        "res.partner",
+        string="Statement Recipient",
+        check_company=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+        help="The contact who receives the statements; the customer itself when empty.",
+    )
 
     def _compute_backoffice_document_count(self):
         counts = dict(
@@ -114,3 +126,12 @@ class ResPartner(models.Model):
             "domain": [("parent_id", "=", self.id)],
             "context": {"default_parent_id": self.id},
         }
+
+    # ------------------------------------------------------ customer statements
+    def action_open_customer_statement(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_backoffice.backoffice_customer_statement_action"
+        )
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action

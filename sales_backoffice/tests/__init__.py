@@ -33,3 +33,5 @@ from . import test_credit_check
 from . import test_case
 from . import test_case_tour
 from . import test_dunning
+from . import test_aged_receivables
+from . import test_customer_statement

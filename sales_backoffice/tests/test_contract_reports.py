@@ -73,12 +73,13 @@ class TestContractReports(BackofficeCommon):
         self.assertAlmostEqual(contract["closing"], invoice.amount_residual)
         workbook, _name = self._download(wizard.action_export_xlsx())
         values = list(workbook["Statement"].iter_rows(values_only=True))
+        balance = values[0].index("Balance")
         closing = [
             row
             for row in values
             if row[2] == "Closing balance" and row[0] == self.order_a.contract_ref
         ]
-        self.assertAlmostEqual(closing[0][6], invoice.amount_residual)
+        self.assertAlmostEqual(closing[0][balance], invoice.amount_residual)
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html("sales_backoffice.action_report_customer_statement", wizard.ids)[0]
@@ -133,6 +134,55 @@ class TestContractReports(BackofficeCommon):
         self.assertAlmostEqual(this_year[3], sum(signed.mapped("amount_delivered")))
         self.assertAlmostEqual(this_year[4], sum(signed.mapped("amount_invoiced")))
         self.assertEqual(year_rows[-1][0], "Total")
+
+    def test_statistics_collections_untaxed(self):
+        """Payments are tax included: the workbook shows them in the untaxed
+        proportion beside the untaxed invoiced, and as paid beside the
+        tax-included invoiced, never one added to the other."""
+        invoice = self._invoice(self.order_a)  # 600 untaxed, 690 with 15% tax
+        self._pay(invoice, 345.0)
+        wizard = (
+            self.env["backoffice.contract.statistics"]
+            .with_user(self.bo_user)
+            .create(
+                {
+                    "date_from": date.today().replace(month=1, day=1),
+                    "date_to": date.today(),
+                    "company_id": self.company.id,
+                }
+            )
+        )
+        [(_period, figures)] = [
+            (period, values)
+            for period, values in wizard._figures("year").items()
+            if period.year == date.today().year
+        ]
+        events = self.env["backoffice.contract.event"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("date", ">=", wizard.date_from),
+                ("date", "<=", wizard.date_to),
+            ]
+        )
+        invoices = events.filtered(lambda e: e.event_type in ("invoice", "refund"))
+        payments = events.filtered(lambda e: e.event_type == "payment")
+        self.assertAlmostEqual(figures["invoiced"], sum(invoices.mapped("amount")))
+        self.assertAlmostEqual(figures["invoiced_total"], sum(invoices.mapped("amount_total")))
+        self.assertAlmostEqual(figures["collected_total"], sum(payments.mapped("amount")))
+        mine = payments.filtered(lambda e: e.order_id == self.order_a)
+        self.assertAlmostEqual(sum(mine.mapped("amount")), 345.0)
+        others = payments - mine
+        ratio = {
+            (e.order_id, e.move_id): e.amount / e.amount_total for e in invoices if e.amount_total
+        }
+        expected = 300.0 + sum(e.amount * ratio.get((e.order_id, e.move_id), 1.0) for e in others)
+        self.assertAlmostEqual(figures["collected"], expected, places=2)
+        workbook, _name = self._download(wizard.action_export_xlsx())
+        header = next(workbook["Year"].iter_rows(max_row=1, values_only=True))
+        self.assertEqual(
+            header[4:],
+            ("Invoiced", "Collected (untaxed)", "Invoiced (tax incl.)", "Collected (tax incl.)"),
+        )
 
     def test_contract_statement_pdf(self):
         html = (

@@ -67,6 +67,7 @@ LISTED_MODELS = [
     "backoffice.case.report",
     "backoffice.dunning.level",
     "backoffice.dunning.log",
+    "backoffice.statement.log",
 ]
 
 
@@ -190,6 +191,19 @@ class TestDemoData(TransactionCase):
         lost = bids.filtered("is_lost")
         self.assertGreaterEqual(len(lost.filtered(lambda b: b.winner_name and b.winning_price)), 2)
         self.assertTrue(all(bids.filtered("category_id").mapped("document_ids")))
+
+    def test_monthly_statements_were_sent(self):
+        marked = self.env["res.partner"].search([("backoffice_statement_monthly", "=", True)])
+        self.assertGreaterEqual(len(marked), 3)
+        logs = self.env["backoffice.statement.log"].search([("origin", "=", "monthly")])
+        self.assertEqual(set(logs.mapped("state")), {"queued", "failed"})
+        queued = logs.filtered(lambda log: log.state == "queued")
+        self.assertTrue(all(queued.mapped("mail_id")))
+        for log in queued:
+            self.assertEqual(log.contact_id, log.partner_id.backoffice_statement_contact_id)
+            self.assertIn(log.contact_id, log.mail_id.recipient_ids)
+            self.assertTrue(log.mail_id.attachment_ids)
+        self.assertTrue(logs.filtered(lambda log: log.state == "failed").error)
 
     def test_receivable_classes_follow_thresholds(self):
         Report = self.env["backoffice.contract.performance"]
