@@ -30,7 +30,6 @@ from . import backoffice_case_type_policy
 from . import backoffice_case_stage
 from . import backoffice_case_team
 from . import backoffice_case
-from . import backoffice_case_workbench
 from . import backoffice_dunning_log
 from . import digest_digest
 from . import backoffice_demo
@@ -39,7 +38,6 @@ from . import backoffice_collection_plan
 # --- work reports (issue #16) ---
 from . import backoffice_work_report_rule
 from . import backoffice_work_report
-from . import backoffice_work_report_workbench
 from . import backoffice_briefing
 
 # Commissions (#16 part 4)

@@ -120,21 +120,3 @@ class BackofficeCollectionPlan(models.Model):
         if vals.get("date"):
             vals = dict(vals, date=self._month_start(vals["date"]))
         return super().write(vals)
-
-
-class BackofficeWorkbench(models.Model):
-    _inherit = "backoffice.workbench"
-
-    def _tile_specs(self):
-        specs = super()._tile_specs()
-        month = fields.Date.context_today(self).replace(day=1)
-        specs["collection_behind_plan"] = self._tile(
-            self.env._("Salespeople behind their collection plan"),
-            "backoffice.collection.plan.report",
-            [("date", "=", month), ("scope", "=", "user"), ("is_behind", "=", True)],
-            "sales_backoffice.backoffice_collection_plan_report_action",
-            amount_field="amount_behind",
-            tone="warning",
-            sequence=35,
-        )
-        return specs

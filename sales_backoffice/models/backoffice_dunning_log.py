@@ -513,20 +513,3 @@ class BackofficeDunningLog(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
         return failed
-
-
-class BackofficeWorkbench(models.Model):
-    _inherit = "backoffice.workbench"
-
-    def _tile_specs(self):
-        specs = super()._tile_specs()
-        specs["dunning_letters_to_print"] = self._tile(
-            self.env._("Dunning letters to print"),
-            "backoffice.dunning.log",
-            [("state", "=", "to_print")],
-            "sales_backoffice.backoffice_dunning_log_action_to_print",
-            visible=self.env.user.has_group(USER_GROUP),
-            tone="warning",
-            sequence=33,
-        )
-        return specs

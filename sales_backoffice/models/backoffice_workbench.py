@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools.groups import MANAGER_GROUP
+from ..tools.groups import MANAGER_GROUP, USER_GROUP
 
 # How a tile stands out: overdue queues in red, queues at risk in amber,
 # empty queues muted.
@@ -239,6 +239,106 @@ class BackofficeWorkbench(models.Model):
                 [("is_check_due", "=", True)],
                 "sales_backoffice.backoffice_bid_source_action",
                 sequence=90,
+            ),
+            **self._collection_tile_specs(),
+            **self._work_report_tile_specs(),
+            **self._case_tile_specs(),
+        }
+
+    def _collection_tile_specs(self):
+        """Collections: salespeople behind this month's plan, letters to print."""
+        month = fields.Date.context_today(self).replace(day=1)
+        return {
+            "collection_behind_plan": self._tile(
+                self.env._("Salespeople behind their collection plan"),
+                "backoffice.collection.plan.report",
+                [("date", "=", month), ("scope", "=", "user"), ("is_behind", "=", True)],
+                "sales_backoffice.backoffice_collection_plan_report_action",
+                amount_field="amount_behind",
+                tone="warning",
+                sequence=35,
+            ),
+            "dunning_letters_to_print": self._tile(
+                self.env._("Dunning letters to print"),
+                "backoffice.dunning.log",
+                [("state", "=", "to_print")],
+                "sales_backoffice.backoffice_dunning_log_action_to_print",
+                visible=self.env.user.has_group(USER_GROUP),
+                tone="warning",
+                sequence=33,
+            ),
+        }
+
+    def _work_report_tile_specs(self):
+        """Work reports waiting for a review (the back office, never their
+        author) and reports not submitted in time."""
+        action = "sales_backoffice.backoffice_work_report_action"
+        return {
+            "work_report_to_review": self._tile(
+                self.env._("Work reports to review"),
+                "backoffice.work.report",
+                [("state", "=", "submitted"), ("user_id", "!=", self.env.uid)],
+                action,
+                visible=self.env.user.has_group(USER_GROUP),
+                mine=True,
+                sequence=95,
+            ),
+            "work_report_late": self._tile(
+                self.env._("Late work reports"),
+                "backoffice.work.report",
+                [("state", "=", "draft"), ("is_late", "=", True)],
+                action,
+                tone="danger",
+                sequence=96,
+            ),
+        }
+
+    def _case_tile_specs(self):
+        """Customer service: breaches, my cases, cases without an owner and
+        installation requests to approve."""
+        tile = self._tile
+        uid = self.env.uid
+        is_backoffice = self.env.user.has_group(USER_GROUP)
+        action = "sales_backoffice.backoffice_case_action"
+        Case = self.env["backoffice.case"]
+        return {
+            "case_breached": tile(
+                self.env._("Cases past their deadline"),
+                "backoffice.case",
+                Case._breach_domain(fields.Datetime.now()),
+                action,
+                tone="danger",
+                sequence=95,
+            ),
+            "case_mine": tile(
+                self.env._("My open cases"),
+                "backoffice.case",
+                [("is_closed", "=", False), ("user_id", "=", uid)],
+                action,
+                mine=True,
+                sequence=96,
+            ),
+            "case_unassigned": tile(
+                self.env._("Cases without an owner"),
+                "backoffice.case",
+                [("is_closed", "=", False), ("user_id", "=", False)],
+                action,
+                visible=is_backoffice,
+                tone="warning",
+                sequence=97,
+            ),
+            "case_installation_to_approve": tile(
+                self.env._("Installation requests to approve"),
+                "backoffice.case",
+                [
+                    ("installation_state", "=", "requested"),
+                    ("is_closed", "=", False),
+                    ("installation_requested_by_id", "!=", uid),
+                ],
+                action,
+                visible=is_backoffice,
+                mine=True,
+                sequence=98,
             ),
         }
 
