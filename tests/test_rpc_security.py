@@ -1232,6 +1232,13 @@ def _record_for(world, model):
         return mgr.call(
             "backoffice.customer.statement", "create", {"partner_id": world.customer_id}
         )
+    if model == "backoffice.dunning.promise":
+        order_id, _line = world.contract("sales1")
+        return mgr.call(
+            "backoffice.dunning.promise",
+            "create",
+            {"order_id": order_id, "amount_payment_promised": 10.0},
+        )
     if model == "backoffice.contract.milestone":
         order_id, _line = world.contract("sales1")
         return mgr.call(
