@@ -1239,6 +1239,17 @@ def _record_for(world, model):
             "create",
             {"order_id": order_id, "amount_payment_promised": 10.0},
         )
+    if model in ("backoffice.work.report.review", "backoffice.work.report.compilation"):
+        [report] = mgr.call(
+            "backoffice.work.report",
+            "search_read",
+            [("team_id", "!=", False)],
+            ["team_id"],
+            limit=1,
+        )
+        if model == "backoffice.work.report.compilation":
+            return mgr.call(model, "create", {"team_id": report["team_id"][0]})
+        return mgr.call(model, "create", {"report_id": report["id"], "comment": "Button test"})
     if model == "backoffice.contract.milestone":
         order_id, _line = world.contract("sales1")
         return mgr.call(
