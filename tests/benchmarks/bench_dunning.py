@@ -13,8 +13,11 @@ committed):
 
 Figures only, no assertion but the check of (b). The number of contracts is
 ``--contracts`` (default 10000; BO_BENCH_DUNNING_CONTRACTS in scripts/bench.sh
-for a quick run). BO_BENCH_DUNNING_PDF=0 attaches the statement as HTML
-instead of running wkhtmltopdf once per customer message.
+for a quick run). The statements are rendered by wkhtmltopdf, which loads
+the report's assets over HTTP: the benchmark serves Odoo's web client from
+its own process on ``--http-port`` (as the scheduler of a running server
+would have it) and points ``report.url`` at it for the run.
+BO_BENCH_DUNNING_PDF=0 attaches the statement as HTML instead.
 """
 
 import argparse
@@ -27,6 +30,17 @@ from datetime import date, timedelta
 
 BATCH = 250
 CUSTOMERS = 250
+# Bulk generation, as Odoo's own populate does it: no chatter message, no
+# tracking and no "you have been assigned" mail for each generated record.
+GENERATION_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_notrack": True,
+    "mail_auto_subscribe_no_notify": True,
+}
+# How long ago the invoices fell due, in days: a few values, so the dates are
+# written once per value and batch rather than once per invoice.
+DUE_AGO = tuple(range(8, 121, 8))
 
 
 def parse_args():
@@ -39,7 +53,30 @@ def parse_args():
     parser.add_argument(
         "--contracts", type=int, default=int(os.environ.get("BO_BENCH_DUNNING_CONTRACTS", 10000))
     )
+    parser.add_argument(
+        "--http-port", type=int, default=int(os.environ.get("BO_BENCH_HTTP_PORT", 8079))
+    )
+    parser.add_argument(
+        "--generate-only", action="store_true", help="generate the contracts and stop"
+    )
     return parser.parse_args()
+
+
+def serve_reports(env, port):
+    """Serve this database over HTTP from this process, for wkhtmltopdf to
+    load the statement's assets, and point report.url at it."""
+    import odoo  # noqa: PLC0415
+    from odoo.service import server  # noqa: PLC0415
+    from odoo.tools import config  # noqa: PLC0415
+
+    config["http_interface"] = "127.0.0.1"
+    config["http_port"] = port
+    server.ThreadedServer(odoo.http.root).http_spawn()
+    params = env["ir.config_parameter"]
+    previous = params.get_param("report.url")
+    params.set_param("report.url", f"http://127.0.0.1:{port}")
+    env.cr.commit()
+    return previous
 
 
 class Stop(Exception):
@@ -83,7 +120,7 @@ class Generator:
         )
 
     def batch(self, size):
-        env, rng = self.env, self.rng
+        env, rng = self.env(context=dict(self.env.context, **GENERATION_CONTEXT)), self.rng
         orders = env["sale.order"].create(
             [
                 {
@@ -102,11 +139,14 @@ class Generator:
         )
         orders.action_confirm()
         invoices = orders._create_invoices(grouped=True)
+        by_due = {}
         for invoice in invoices:
-            days = rng.randint(8, 120)
-            invoice.invoice_payment_term_id = False
-            invoice.invoice_date = self.today - timedelta(days=days)
-            invoice.invoice_date_due = self.today - timedelta(days=days)
+            by_due.setdefault(rng.choice(DUE_AGO), []).append(invoice.id)
+        for days, ids in by_due.items():
+            due = self.today - timedelta(days=days)
+            invoices.browse(ids).write(
+                {"invoice_payment_term_id": False, "invoice_date": due, "invoice_date_due": due}
+            )
         invoices.action_post()
         return orders
 
@@ -179,10 +219,15 @@ def main():
                 f"  generated {made}/{to_make} ({time.perf_counter() - start:.0f} s)", flush=True
             )
         print(f"generated {made} overdue contracts in {time.perf_counter() - start:.1f} s")
+        if args.generate_only:
+            return
         # The database's other overdue contracts (few) are dunned too.
-        if os.environ.get("BO_BENCH_DUNNING_PDF", "1") == "0":
-            # No web server here for wkhtmltopdf: attach the HTML statement
-            # (the run's own fallback) instead of trying the PDF per customer.
+        previous_report_url = None
+        if os.environ.get("BO_BENCH_DUNNING_PDF", "1") != "0":
+            previous_report_url = serve_reports(env, args.http_port)
+            print(f"statements rendered by wkhtmltopdf, assets served on port {args.http_port}")
+        else:
+            # The HTML statement (the run's own fallback) instead of the PDF.
             from odoo.exceptions import UserError  # noqa: PLC0415
 
             def no_pdf(*_args, **_kwargs):
@@ -257,6 +302,9 @@ def main():
             f"resumed in {resumed:.1f} s; peak {peak / 2**20:.0f} MB (Python allocations, both runs); "
             f"customers messaged twice: {len(twice)}, contracts stepped twice: {len(stepped_twice)}"
         )
+        if previous_report_url is not None:
+            env["ir.config_parameter"].set_param("report.url", previous_report_url or False)
+            cr.commit()
         if twice or stepped_twice:
             sys.exit("the resumed run sent something twice")
 
