@@ -20,21 +20,16 @@ contract benchmark:
 ``python tests/benchmarks/bench_commission.py --odoo-src ... -c conf -d db``.
 """
 
-import argparse
-import sys
 import time
 from datetime import date, timedelta
+
+import benchlib
 
 CONTRACTS = 200
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--odoo-src", required=True)
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
+    parser = benchlib.parser(__doc__)
     parser.add_argument("--events", type=int, default=10000)
     return parser.parse_args()
 
@@ -109,17 +104,8 @@ def build(env, events):
 
 def main():
     args = parse_args()
-    sys.path.insert(0, args.odoo_src)
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
-
-    config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(
-            cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True}
-        )
+    with benchlib.superuser_env(args, {"tracking_disable": True, "mail_notrack": True}) as env:
+        cr = env.cr
         start = time.perf_counter()
         company, seller, month_start = build(env, args.events)
         print(

@@ -14,40 +14,20 @@ Figures only, no assertion. Run with the same arguments as bench_contracts.py:
   python tests/benchmarks/bench_compilation.py --odoo-src SRC -c CONF -d DB
 """
 
-import argparse
-import sys
 import time
 from datetime import date, timedelta
+
+import benchlib
 
 SALESPEOPLE = 50
 WEEKS = 52
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--odoo-src", required=True)
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
+    parser = benchlib.parser(__doc__)
     parser.add_argument("--salespeople", type=int, default=SALESPEOPLE)
     parser.add_argument("--weeks", type=int, default=WEEKS)
     return parser.parse_args()
-
-
-def timed(env, func, repeat=3):
-    """Best wall time over ``repeat`` cold-cache runs, and the queries of one run."""
-    best, queries = None, None
-    for _run in range(repeat):
-        env.invalidate_all()
-        env.registry.clear_cache()
-        before = env.cr.sql_log_count
-        start = time.perf_counter()
-        func()
-        elapsed = time.perf_counter() - start
-        queries = env.cr.sql_log_count - before
-        best = elapsed if best is None else min(best, elapsed)
-    return best, queries
 
 
 def generate(env, salespeople, weeks):
@@ -113,17 +93,8 @@ def generate(env, salespeople, weeks):
 
 def main():
     args = parse_args()
-    sys.path.insert(0, args.odoo_src)
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
-
-    config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(
-            cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True}
-        )
+    with benchlib.superuser_env(args, {"tracking_disable": True, "mail_notrack": True}) as env:
+        cr = env.cr
         start = time.perf_counter()
         team = generate(env, args.salespeople, args.weeks)
         reports = env["backoffice.work.report"].search_count([("team_id", "=", team.id)])
@@ -146,20 +117,22 @@ def main():
             for report in data["submitted"] | data["late"]:
                 _ = (report.user_id.name, report.summary, report.partner_ids.ids)
 
-        seconds, queries = timed(env, compile_data)
+        seconds, queries = benchlib.timed(env, compile_data)
         data = compilation._compile()
         print(
             f"(a) compilation data: {seconds:.3f} s, {queries} queries "
             f"({len(data['submitted'])} submitted, {len(data['late'])} late)"
         )
-        seconds, queries = timed(env, compilation._export_xlsx_data)
+        seconds, queries = benchlib.timed(env, compilation._export_xlsx_data)
         print(f"(b) compilation XLSX: {seconds:.3f} s, {queries} queries")
         report = env.ref("sales_backoffice.action_report_work_report_compilation")
-        seconds, queries = timed(
+        seconds, queries = benchlib.timed(
             env, lambda: report._render_qweb_html(report.report_name, compilation.ids)
         )
         print(f"(b) compilation PDF (HTML): {seconds:.3f} s, {queries} queries")
-        seconds, queries = timed(env, env["backoffice.work.report"]._cron_work_reports, repeat=1)
+        seconds, queries = benchlib.timed(
+            env, env["backoffice.work.report"]._cron_work_reports, repeat=1
+        )
         print(f"(c) daily run with nothing to create: {seconds:.3f} s, {queries} queries")
         cr.rollback()
 

@@ -25,16 +25,13 @@ confirmed, delivered, invoiced and paid BATCH at a time, one commit a batch
 Figures only, no assertion. Run through `make bench` (scripts/bench.sh).
 """
 
-import argparse
-import gc
-import os
 import random
-import sys
-import threading
 import time
 import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
+
+import benchlib
 
 BATCH = 250
 # Bulk generation, as Odoo's own populate does it: no chatter message, no
@@ -81,12 +78,7 @@ SALE_REPORT_SPEC = {
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--odoo-src", required=True)
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
+    parser = benchlib.parser(__doc__)
     parser.add_argument("--contracts", type=int, default=10000)
     parser.add_argument(
         "--max-minutes",
@@ -96,21 +88,6 @@ def parse_args():
         "(0: no limit); a later run goes on from the committed batches",
     )
     return parser.parse_args()
-
-
-def timed(env, func, repeat=3):
-    """Best wall time over ``repeat`` cold-cache runs, and the queries of one run."""
-    best, queries = None, None
-    for _run in range(repeat):
-        env.invalidate_all()
-        env.registry.clear_cache()
-        before = env.cr.sql_log_count
-        start = time.perf_counter()
-        func()
-        elapsed = time.perf_counter() - start
-        queries = env.cr.sql_log_count - before
-        best = elapsed if best is None else min(best, elapsed)
-    return best, queries
 
 
 class Generator:
@@ -215,34 +192,6 @@ class Generator:
             )
             wizard._create_payments()
         return orders
-
-
-class RssPeak:
-    """Peak resident memory of this process while the block runs, above what
-    it used when the block started (sampled every 5 ms from /proc)."""
-
-    def __enter__(self):
-        gc.collect()
-        self.base = self.peak = self._rss()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    @staticmethod
-    def _rss():
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-    def _sample(self):
-        while not self._stop.wait(0.005):
-            self.peak = max(self.peak, self._rss())
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self._rss())
-        self.mb = (self.peak - self.base) / 2**20
 
 
 def check_totals(env):
@@ -423,17 +372,12 @@ def module_hook_queries(env, generator):
 
 def main():
     args = parse_args()
-    sys.path.insert(0, args.odoo_src)
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
+    # The measured runs get the context the scheduler gives them (none):
+    # only the generation turns the chatter off (GENERATION_CONTEXT).
+    with benchlib.superuser_env(args) as env:
+        from odoo.tools import config  # noqa: PLC0415
 
-    config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        # The measured runs get the context the scheduler gives them (none):
-        # only the generation turns the chatter off (GENERATION_CONTEXT).
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        cr = env.cr
         existing = env["backoffice.contract.performance"].search_count([])
         generator = Generator(env)
         cr.commit()
@@ -464,24 +408,24 @@ def main():
 
         report = env["backoffice.contract.performance"]
         sale_report = env["sale.report"]
-        report_s, report_q = timed(
+        report_s, report_q = benchlib.timed(
             env,
             lambda: report.web_search_read([], REPORT_SPEC, limit=80, order="days_overdue desc"),
         )
-        sale_s, sale_q = timed(
+        sale_s, sale_q = benchlib.timed(
             env, lambda: sale_report.web_search_read([], SALE_REPORT_SPEC, limit=80)
         )
         print(f"(a) first 80 rows by days_overdue desc: {report_s:.3f} s, {report_q} queries")
         print(f"    sale.report first 80 rows:          {sale_s:.3f} s, {sale_q} queries")
         print(f"    ratio (contract report / sale.report): {report_s / sale_s:.2f}x")
 
-        group_s, group_q = timed(
+        group_s, group_q = benchlib.timed(
             env,
             lambda: report.formatted_read_group(
                 [], ["date_order:month"], ["amount_ordered:sum", "amount_collected:sum", "__count"]
             ),
         )
-        sale_group_s, _sale_group_q = timed(
+        sale_group_s, _sale_group_q = benchlib.timed(
             env,
             lambda: sale_report.formatted_read_group(
                 [], ["date:month"], ["price_total:sum", "__count"]
@@ -496,12 +440,12 @@ def main():
         rows = report.search([])
         columns = rows._xlsx_columns()
         env.invalidate_all()
-        with RssPeak() as rss:
+        with benchlib.RssPeak() as rss:
             start = time.perf_counter()
             data = rows._export_xlsx_data()
             export_s = time.perf_counter() - start
         cells = [list(row) for row in rows._xlsx_rows()]
-        with RssPeak() as ref_rss:
+        with benchlib.RssPeak() as ref_rss:
             start = time.perf_counter()
             ref_data = openpyxl_alone(cells, columns)
             ref_s = time.perf_counter() - start
@@ -526,13 +470,13 @@ def main():
         manager = env.ref("sales_backoffice.user_backoffice_manager", raise_if_not_found=False)
         manager = manager or env["res.users"].search([("login", "=", "backoffice_manager")])
         tiles = env["backoffice.workbench"].with_user(manager)
-        today_s, today_q = timed(
+        today_s, today_q = benchlib.timed(
             env,
             lambda: tiles.web_search_read(
                 [("is_visible", "=", True)], {"key": {}, "count": {}, "amount": {}, "tone": {}}
             ),
         )
-        ref_count_s, ref_count_q = timed(
+        ref_count_s, ref_count_q = benchlib.timed(
             env, lambda: sale_report.with_user(manager).search_count([])
         )
         print(

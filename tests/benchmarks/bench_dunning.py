@@ -20,13 +20,14 @@ would have it) and points ``report.url`` at it for the run.
 BO_BENCH_DUNNING_PDF=0 attaches the statement as HTML instead.
 """
 
-import argparse
 import os
 import random
 import sys
 import time
 import tracemalloc
 from datetime import date, timedelta
+
+import benchlib
 
 BATCH = 250
 CUSTOMERS = 250
@@ -44,12 +45,7 @@ DUE_AGO = tuple(range(8, 121, 8))
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--odoo-src", required=True)
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
+    parser = benchlib.parser(__doc__)
     parser.add_argument(
         "--contracts", type=int, default=int(os.environ.get("BO_BENCH_DUNNING_CONTRACTS", 10000))
     )
@@ -194,17 +190,12 @@ def last_mail_id(env):
 
 def main():
     args = parse_args()
-    sys.path.insert(0, args.odoo_src)
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import SQL, config  # noqa: PLC0415
+    with benchlib.superuser_env(args) as env:
+        from odoo.tools import SQL  # noqa: PLC0415
 
-    config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    registry = Registry(args.database)
-    from odoo.addons.sales_backoffice.models import backoffice_dunning_log  # noqa: PLC0415
+        from odoo.addons.sales_backoffice.models import backoffice_dunning_log  # noqa: PLC0415
 
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        cr = env.cr
         generator = Generator(env)
         cr.commit()
         to_make = max(args.contracts - generator.existing(), 0)
