@@ -2,15 +2,12 @@
 Odoo that ``make test`` provisioned (scripts/test.sh passes them in)."""
 
 import os
-import signal
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
-import requests
 
 from .odoo_client import OdooClient
+from .serving import run_server
 
 SERVER_OUTPUT = pytest.StashKey()
 
@@ -42,39 +39,8 @@ def server(root, e2e_db, e2e_port, tmp_path_factory, pytestconfig):
     log_path = tmp_path_factory.mktemp("e2e") / "server.log"
     # What command one printed, for the tests that read it.
     pytestconfig.stash[SERVER_OUTPUT] = log_path
-    env = dict(os.environ, BO_DB=e2e_db, BO_HTTP_PORT=str(e2e_port))
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            ["bash", str(root / "scripts" / "run.sh")],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{e2e_port}"
-    deadline = time.monotonic() + 300
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"server exited early ({proc.returncode}):\n{log_path.read_text()[-4000:]}"
-                )
-            try:
-                if requests.get(f"{base}/web/health", timeout=5).status_code == 200:
-                    break
-            except (requests.ConnectionError, requests.Timeout):
-                pass  # not listening yet, or still loading the registry
-            if time.monotonic() > deadline:
-                pytest.fail(f"server did not answer in 300 s:\n{log_path.read_text()[-4000:]}")
-            time.sleep(1)
+    with run_server(root, log_path, e2e_port, BO_DB=e2e_db) as (_proc, base):
         yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 @pytest.fixture(scope="session")

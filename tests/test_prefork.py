@@ -1,9 +1,6 @@
 """`BO_WORKERS=N make run` serves in Odoo's prefork mode: N HTTP worker
 processes, one cron worker and the gevent process for the bus, each answering."""
 
-import os
-import signal
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,6 +9,7 @@ import pytest
 import requests
 
 from .odoo_client import OdooClient
+from .serving import run_server
 
 WORKERS = 2
 
@@ -45,48 +43,20 @@ def prefork(root, e2e_db, e2e_port, tmp_path_factory):
     port = e2e_port + 5
     gevent_port = port + 3
     log_path = tmp_path_factory.mktemp("prefork") / "server.log"
-    env = dict(
-        os.environ,
+    with run_server(
+        root,
+        log_path,
+        port,
         BO_DB=e2e_db,
-        BO_HTTP_PORT=str(port),
         BO_WORKERS=str(WORKERS),
         BO_GEVENT_PORT=str(gevent_port),
-    )
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            ["bash", str(root / "scripts" / "run.sh")],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited ({proc.returncode}):\n{log_path.read_text()[-4000:]}")
-            try:
-                if requests.get(f"{base}/web/health", timeout=5).status_code == 200:
-                    break
-            except (requests.ConnectionError, requests.Timeout):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"no answer in 300 s:\n{log_path.read_text()[-4000:]}")
-            time.sleep(1)
+    ) as (proc, base):
         yield {
             "base": base,
             "gevent": f"http://127.0.0.1:{gevent_port}",
             "pid": proc.pid,
             "output": log_path,
         }
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def test_prefork_processes(prefork):

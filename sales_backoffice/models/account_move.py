@@ -204,20 +204,7 @@ class AccountMove(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
-        manager_group = self.env.ref(MANAGER_GROUP)
-        manager = (
-            self.env["res.users"]
-            .sudo()
-            .search(
-                [
-                    ("all_group_ids", "in", manager_group.ids),
-                    ("company_ids", "in", self.company_id.ids),
-                    ("share", "=", False),
-                ],
-                order="id",
-                limit=1,
-            )
-        )
+        manager = self.company_id._backoffice_manager()
         self.sudo().activity_schedule(
             "mail.mail_activity_data_warning",
             user_id=(manager or self.invoice_user_id or self.env.user).id,

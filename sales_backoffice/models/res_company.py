@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.groups import MANAGER_GROUP
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -137,3 +139,23 @@ class ResCompany(models.Model):
         "CHECK(receivable_concerned_days > 0 AND receivable_doubtful_days > receivable_concerned_days)",
         "Receivable thresholds: 'doubtful' days must exceed 'concerned' days, both positive.",
     )
+
+    def _backoffice_manager(self):
+        """The company's first Back Office Manager (an internal user), who gets
+        what automated flows hand over: escalations, credit holds, invoices
+        posted despite a mismatch. Empty when the company has none."""
+        self.ensure_one()
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("all_group_ids", "in", self.env.ref(MANAGER_GROUP).ids),
+                    ("company_ids", "in", self.ids),
+                    ("share", "=", False),
+                    ("id", "!=", self.env.ref("base.user_root").id),
+                ],
+                order="id",
+                limit=1,
+            )
+        )

@@ -542,20 +542,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if self.team_id.user_id:
             return self.team_id.user_id
-        return (
-            self.env["res.users"]
-            .sudo()
-            .search(
-                [
-                    ("all_group_ids", "in", self.env.ref(MANAGER_GROUP).ids),
-                    ("company_ids", "in", self.company_id.ids),
-                    ("share", "=", False),
-                    ("id", "!=", self.env.ref("base.user_root").id),
-                ],
-                limit=1,
-            )
-            or self.user_id
-        )
+        return self.company_id._backoffice_manager() or self.user_id
 
     def _check_dunning_promise_right(self):
         """The contract's salesperson or the back office record a promise."""
@@ -902,20 +889,7 @@ class SaleOrder(models.Model):
     def _backoffice_credit_manager(self):
         """A Back Office Manager of the order's company, to review its hold."""
         self.ensure_one()
-        return (
-            self.env["res.users"]
-            .sudo()
-            .search(
-                [
-                    ("all_group_ids", "in", self.env.ref(MANAGER_GROUP).ids),
-                    ("company_ids", "in", self.company_id.ids),
-                    ("share", "=", False),
-                    ("id", "!=", self.env.ref("base.user_root").id),
-                ],
-                order="id",
-                limit=1,
-            )
-        )
+        return self.company_id._backoffice_manager()
 
     def _backoffice_credit_check_manager(self):
         if not self.env.user.has_group(MANAGER_GROUP):
