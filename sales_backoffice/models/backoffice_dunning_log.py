@@ -3,6 +3,8 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from markupsafe import escape
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -256,10 +258,8 @@ class BackofficeDunningLog(models.Model):
             )
         if busy:
             # Recorded, never silently dropped.
-            Order.browse(busy.ids).sudo().message_post(
-                body=self.env._("Dunning skipped today: the contract was being edited."),
-                subtype_xmlid="mail.mt_note",
-            )
+            note = self.env._("Dunning skipped today: the contract was being edited.")
+            self._log_notes(dict.fromkeys(Order.browse(busy.ids), note))
         steps = [step for step in batch if step[0] not in busy]
         by_level = defaultdict(lambda: Order)
         broken = Order
@@ -281,17 +281,29 @@ class BackofficeDunningLog(models.Model):
             log_vals.extend(self._partner_steps(partner_steps, rows_by_partner, today, run_by))
         # The run writes its own log, whoever runs it (checked by the caller).
         self.sudo().create(log_vals)
-        for order, level, row, _broken in steps:
-            order.sudo().message_post(
-                body=self.env._(
+        self._log_notes(
+            {
+                order: self.env._(
                     "Dunning level %(level)s reached (%(action)s), %(days)s days overdue.",
                     level=level.name,
                     action=dict(DUNNING_ACTIONS)[level.action],
                     days=row.days_overdue,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+                )
+                for order, level, row, _broken in steps
+            }
+        )
         return Order.browse([step[0].id for step in steps])
+
+    @api.model
+    def _log_notes(self, notes):
+        """Write ``{order: text}`` in the contracts' chatter as log notes, in
+        one batch (Odoo's ``_message_log_batch``: no notification, which an
+        internal note of the run has no use for). The run writes them whoever
+        runs it; the caller checked the rights."""
+        if not notes:
+            return
+        orders = self.env["sale.order"].browse([order.id for order in notes]).sudo()
+        orders._message_log_batch(bodies={order.id: escape(text) for order, text in notes.items()})
 
     def _step_vals(self, order, level, row, today, run_by, state, note=False, mail=False):
         return {
@@ -412,15 +424,12 @@ class BackofficeDunningLog(models.Model):
                 limit=1,
             )
         )
-        for order in orders - main:
-            order.sudo().message_post(
-                body=self.env._(
-                    "Listed in the reminder sent to %(customer)s on %(contract)s.",
-                    customer=partner.name,
-                    contract=main.contract_ref or main.name,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+        listed = self.env._(
+            "Listed in the reminder sent to %(customer)s on %(contract)s.",
+            customer=partner.name,
+            contract=main.contract_ref or main.name,
+        )
+        self._log_notes(dict.fromkeys(orders - main, listed))
         return [
             self._step_vals(order, lvl, row, today, run_by, "queued", mail=mail)
             for order, lvl, row, _broken in emails
@@ -507,9 +516,6 @@ class BackofficeDunningLog(models.Model):
         for problem, problem_logs in failed.items():
             problem_logs.write({"state": "failed", "note": problem})
             self._dunning_failed(problem_logs.order_id, problem)
-            for order in problem_logs.order_id:
-                order.sudo().message_post(
-                    body=self.env._("Dunning e-mail failed: %(reason)s", reason=problem),
-                    subtype_xmlid="mail.mt_note",
-                )
+            failure = self.env._("Dunning e-mail failed: %(reason)s", reason=problem)
+            self._log_notes(dict.fromkeys(problem_logs.order_id, failure))
         return failed

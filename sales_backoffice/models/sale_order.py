@@ -497,25 +497,23 @@ class SaleOrder(models.Model):
             "sales_backoffice.mail_activity_type_dunning_failure",
         ):
             self._backoffice_reminder_done(xmlid, feedback=self.env._("Paid: dunning reset."))
-        for order in orders_sudo:
-            order.message_post(
-                body=self.env._("Nothing is overdue any more: dunning reset."),
-                subtype_xmlid="mail.mt_note",
-            )
+        self.env["backoffice.dunning.log"]._log_notes(
+            dict.fromkeys(self, self.env._("Nothing is overdue any more: dunning reset."))
+        )
 
     def _dunning_promise_broken(self):
-        for order in self:
-            # Run's bookkeeping: the promise date passed with the contract still overdue.
-            order_sudo = order.sudo()
-            order_sudo.message_post(
-                body=self.env._(
+        # Run's bookkeeping: the promise date passed with the contract still overdue.
+        self.env["backoffice.dunning.log"]._log_notes(
+            {
+                order: self.env._(
                     "Promise to pay %(amount)s by %(date)s not kept: dunning resumes at the "
                     "next level.",
                     amount=order.amount_payment_promised,
                     date=order.date_payment_promised,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+                )
+                for order in self
+            }
+        )
         orders_sudo = self.sudo()
         orders_sudo.write({"date_payment_promised": False, "amount_payment_promised": 0})
 
