@@ -25,6 +25,7 @@ confirmed, delivered, invoiced and paid BATCH at a time, one commit a batch
 Figures only, no assertion. Run through `make bench` (scripts/bench.sh).
 """
 
+import os
 import random
 import time
 import tracemalloc
@@ -80,6 +81,9 @@ SALE_REPORT_SPEC = {
 def parse_args():
     parser = benchlib.parser(__doc__)
     parser.add_argument("--contracts", type=int, default=10000)
+    parser.add_argument(
+        "--http-port", type=int, default=int(os.environ.get("BO_BENCH_HTTP_PORT", 8079))
+    )
     parser.add_argument(
         "--max-minutes",
         type=float,
@@ -263,8 +267,9 @@ def check_totals(env):
     return ok
 
 
-def measure_run(env, func):
-    """Seconds, queries and peak memory (tracemalloc, MB) of a run, rolled back."""
+def measure_run(env, func, rollback=True):
+    """Seconds, queries and peak memory (tracemalloc, MB) of a run, rolled
+    back unless ``rollback`` is False."""
     env.invalidate_all()
     env.cr.execute("SAVEPOINT bench_run")
     before = env.cr.sql_log_count
@@ -276,8 +281,9 @@ def measure_run(env, func):
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     queries = env.cr.sql_log_count - before
-    env.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
-    env.invalidate_all()
+    if rollback:
+        env.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
+        env.invalidate_all()
     return seconds, queries, peak / 2**20
 
 
@@ -495,37 +501,33 @@ def main():
             env.invalidate_all()
             orders._cron_classify_receivables()
 
-        class_s, class_q, class_mb = measure_run(env, classify_from_scratch)
-        again_s, again_q, again_mb = measure_run(env, orders._cron_classify_receivables)
+        # The next day's run follows the first one (nothing changed since):
+        # both inside one savepoint, rolled back together.
+        cr.execute("SAVEPOINT bench_classes")
+        class_s, class_q, class_mb = measure_run(env, classify_from_scratch, rollback=False)
+        again_s, again_q, again_mb = measure_run(
+            env, orders._cron_classify_receivables, rollback=False
+        )
+        cr.execute("ROLLBACK TO SAVEPOINT bench_classes")
+        env.invalidate_all()
         print(
             f"(f) classification run from scratch over {total} contracts: {class_s:.1f} s, "
             f"{class_q} queries, peak {class_mb:.0f} MB; the next day's run (nothing changes): "
             f"{again_s:.2f} s, {again_q} queries, peak {again_mb:.0f} MB"
         )
         print(f"    reference: (a)'s report read, {report_s:.3f} s")
-        dunning = [
-            name
-            for name in ("_cron_dunning", "_cron_run_dunning", "_cron_send_dunning")
-            if hasattr(orders, name)
-        ]
-        dunning_models = [name for name in env if name.startswith("backoffice.dunning")]
-        if dunning_models:
-            model = env[dunning_models[0]]
-            crons = [name for name in dir(type(model)) if name.startswith("_cron")]
-            for name in crons:
-                run_s, run_q, run_mb = measure_run(env, getattr(model, name))
-                print(
-                    f"    dunning run {dunning_models[0]}.{name}: {run_s:.1f} s, {run_q} queries, "
-                    f"peak {run_mb:.0f} MB"
-                )
-        elif dunning:
-            for name in dunning:
-                run_s, run_q, run_mb = measure_run(env, getattr(orders, name))
-                print(
-                    f"    dunning run sale.order.{name}: {run_s:.1f} s, {run_q} queries, peak {run_mb:.0f} MB"
-                )
-        else:
-            print("    dunning run: no dunning model in this database (not merged yet)")
+        # The dunning run, statements rendered by wkhtmltopdf as under a
+        # running server (benchlib.serve_reports).
+        previous_report_url = benchlib.serve_reports(env, args.http_port)
+        Log = env["backoffice.dunning.log"]
+        stepped = []
+        run_s, run_q, run_mb = measure_run(env, lambda: stepped.append(Log._cron_dunning()))
+        env["ir.config_parameter"].set_param("report.url", previous_report_url or False)
+        cr.commit()
+        print(
+            f"    dunning run over the overdue contracts: {run_s:.1f} s, {run_q} queries, "
+            f"peak {run_mb:.0f} MB, {len(stepped[0]) if stepped else 0} steps"
+        )
 
         last = module_hook_queries(env, generator)
         for label, figures in (("empty-ish database", first), (f"{total} contracts", last)):

@@ -58,23 +58,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def serve_reports(env, port):
-    """Serve this database over HTTP from this process, for wkhtmltopdf to
-    load the statement's assets, and point report.url at it."""
-    import odoo  # noqa: PLC0415
-    from odoo.service import server  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
-
-    config["http_interface"] = "127.0.0.1"
-    config["http_port"] = port
-    server.ThreadedServer(odoo.http.root).http_spawn()
-    params = env["ir.config_parameter"]
-    previous = params.get_param("report.url")
-    params.set_param("report.url", f"http://127.0.0.1:{port}")
-    env.cr.commit()
-    return previous
-
-
 class Stop(Exception):
     """The worker stopped between two batches."""
 
@@ -215,7 +198,7 @@ def main():
         # The database's other overdue contracts (few) are dunned too.
         previous_report_url = None
         if os.environ.get("BO_BENCH_DUNNING_PDF", "1") != "0":
-            previous_report_url = serve_reports(env, args.http_port)
+            previous_report_url = benchlib.serve_reports(env, args.http_port)
             print(f"statements rendered by wkhtmltopdf, assets served on port {args.http_port}")
         else:
             # The HTML statement (the run's own fallback) instead of the PDF.

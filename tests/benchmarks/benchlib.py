@@ -76,3 +76,20 @@ class RssPeak:
         self._thread.join()
         self.peak = max(self.peak, self._rss())
         self.mb = (self.peak - self.base) / 2**20
+
+
+def serve_reports(env, port):
+    """Serve this database over HTTP from this process, for wkhtmltopdf to
+    load the statement's assets, and point report.url at it."""
+    import odoo  # noqa: PLC0415
+    from odoo.service import server  # noqa: PLC0415
+    from odoo.tools import config  # noqa: PLC0415
+
+    config["http_interface"] = "127.0.0.1"
+    config["http_port"] = port
+    server.ThreadedServer(odoo.http.root).http_spawn()
+    params = env["ir.config_parameter"]
+    previous = params.get_param("report.url")
+    params.set_param("report.url", f"http://127.0.0.1:{port}")
+    env.cr.commit()
+    return previous
