@@ -19,14 +19,18 @@ account.move and stock.move say for the generated contracts.
 
 Every time is also given as a ratio to a reference measured in the same run.
 The generation batches the ORM work: orders are created from value lists,
-confirmed, delivered, invoiced and paid BATCH at a time, one commit a batch
-(an interrupted generation goes on from what is committed).
+confirmed, delivered, invoiced and paid BATCH at a time, committed batch by
+batch (an interrupted generation goes on from what is committed), in one
+process per core (--jobs).
 
 Figures only, no assertion. Run through `make bench` (scripts/bench.sh).
 """
 
+import argparse
 import os
 import random
+import subprocess
+import sys
 import time
 import tracemalloc
 from datetime import date, timedelta
@@ -91,50 +95,81 @@ def parse_args():
         help="stop generating after this many minutes and measure what is there "
         "(0: no limit); a later run goes on from the committed batches",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=int(os.environ.get("BO_BENCH_JOBS", 0)) or os.cpu_count() or 1,
+        help="generating processes (default: one per core), each committing its batches",
+    )
+    parser.add_argument(
+        "--generate-only",
+        action="store_true",
+        default=bool(os.environ.get("BO_BENCH_GENERATE_ONLY")),
+        help="generate (and check the totals), measure nothing: builds the data set "
+        "ahead of a measuring run",
+    )
+    parser.add_argument(
+        "--job",
+        type=int,
+        default=None,
+        help=argparse.SUPPRESS,  # a generating process: make --contracts contracts, then stop
+    )
     return parser.parse_args()
 
 
 class Generator:
-    def __init__(self, env):
+    """Generates contracts through Odoo's flows. With several generating
+    processes (``--jobs``), process ``job`` of ``jobs`` has its own products,
+    sales and bank journals and slice of the customers, so that concurrent
+    transactions do not queue on the same quants, journal sequences or
+    customer's receivables (Odoo locks each journal's sequence until commit)."""
+
+    PRODUCTS = [(1200.0, "delivery"), (150.0, "order"), (35.5, "delivery")]
+
+    def __init__(self, env, job=0, jobs=1):
         self.env = env
         self.company = env.company
-        self.rng = random.Random(19)
+        self.rng = random.Random(19 + job)
         self.today = date.today()
         stock = (
             env["stock.warehouse"]
             .search([("company_id", "=", self.company.id)], limit=1)
             .lot_stock_id
         )
-        # Reuse what an earlier run created: the data set only grows.
-        self.products = env["product.product"].search(
-            [("default_code", "=like", "BENCH-%")], order="id"
-        )
+        # Reuse what an earlier run created: the data set only grows. The
+        # first process keeps the names of a one-process run.
+        codes = [
+            f"BENCH-{index}" if not job else f"BENCH-J{job}-{index}"
+            for index in range(len(self.PRODUCTS))
+        ]
+        Product = env["product.product"]
+        self.products = Product.search([("default_code", "in", codes)], order="id")
         if not self.products:
-            self.products = env["product.product"].create(
+            self.products = Product.create(
                 [
                     {
-                        "name": f"Bench product {index}",
-                        "default_code": f"BENCH-{index}",
+                        "name": f"Bench product {code.removeprefix('BENCH-')}",
+                        "default_code": code,
                         "type": "consu",
                         "is_storable": True,
                         "list_price": price,
                         "invoice_policy": policy,
                     }
-                    for index, (price, policy) in enumerate(
-                        [(1200.0, "delivery"), (150.0, "order"), (35.5, "delivery")]
-                    )
+                    for code, (price, policy) in zip(codes, self.PRODUCTS, strict=True)
                 ]
             )
         for product in self.products:
             env["stock.quant"]._update_available_quantity(product, stock, 10_000_000)
-        self.partners = env["res.partner"].search([("ref", "=like", "BENCH-%")], order="id")
-        if not self.partners:
-            self.partners = env["res.partner"].create(
+        partners = env["res.partner"].search([("ref", "=like", "BENCH-%")], order="id")
+        if not partners:
+            partners = env["res.partner"].create(
                 [
                     {"name": f"Bench customer {index}", "ref": f"BENCH-{index}"}
                     for index in range(200)
                 ]
             )
+        self.partners = partners[job::jobs]
+        self.sale_journal, self.bank_journal = self._journals(job)
         self.users = env["res.users"].search([("login", "=like", "bench_seller_%")], order="id")
         if not self.users:
             group = env.ref("sales_team.group_sale_salesman")
@@ -149,53 +184,109 @@ class Generator:
                 ]
             )
         self.term = env.ref("account.account_payment_term_30days", raise_if_not_found=False)
+        self.seconds = {}
+
+    def _journals(self, job):
+        """The first process uses the company's default journals; the others
+        their own (created once, reused by later runs)."""
+        if not job:
+            return self.env["account.journal"], self.env["account.journal"]
+        Journal = self.env["account.journal"]
+        journals = []
+        for kind, code in (("sale", f"BS{job}"), ("bank", f"BB{job}")):
+            journal = Journal.search(
+                [("code", "=", code), ("company_id", "=", self.company.id)], limit=1
+            )
+            journals.append(
+                journal
+                or Journal.create(
+                    {
+                        "name": f"Bench {kind} {job}",
+                        "code": code,
+                        "type": kind,
+                        "company_id": self.company.id,
+                    }
+                )
+            )
+        return journals
+
+    def phase(self, name, func, *args, **kwargs):
+        """Run one step of the generation, adding its seconds to ``self.seconds``."""
+        start = time.perf_counter()
+        result = func(*args, **kwargs)
+        self.env.flush_all()
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+        return result
 
     def batch(self, size):
         env, rng = self.env(context=dict(self.env.context, **GENERATION_CONTEXT)), self.rng
         # A batch's contracts belong to a fifth of the customers, so that a
         # customer pays several invoices with one payment, as customers do.
         customers = rng.sample(list(self.partners), max(len(self.partners) // 5, 1))
-        orders = env["sale.order"].create(
+        orders = self.phase(
+            "create",
+            env["sale.order"].create,
             [
                 {
                     "partner_id": rng.choice(customers).id,
                     "user_id": rng.choice(self.users).id,
                     "payment_term_id": self.term.id if self.term else False,
+                    **({"journal_id": self.sale_journal.id} if self.sale_journal else {}),
                     "order_line": [
                         (0, 0, {"product_id": product.id, "product_uom_qty": rng.randint(1, 20)})
                         for product in self.products
                     ],
                 }
                 for _index in range(size)
-            ]
+            ],
         )
-        orders.action_confirm()
+        self.phase("confirm", orders.action_confirm)
         to_deliver = orders.filtered(lambda _o: rng.random() < 0.9)
         pickings = to_deliver.picking_ids
-        for move in pickings.move_ids:
-            move.quantity = move.product_uom_qty
-            move.picked = True
-        pickings.with_context(skip_backorder=True, skip_sms=True).button_validate()
+
+        def deliver():
+            for move in pickings.move_ids:
+                move.quantity = move.product_uom_qty
+                move.picked = True
+            pickings.with_context(skip_backorder=True, skip_sms=True).button_validate()
+
+        self.phase("deliver", deliver)
         to_invoice = to_deliver.filtered(lambda _o: rng.random() < 0.85)
-        invoices = to_invoice._create_invoices(grouped=True)
-        # Invoice dates over the last eight months, written once per date and
-        # batch rather than once per invoice (each write resynchronises the
-        # invoices' journal items).
-        by_date = {}
-        for invoice in invoices:
-            by_date.setdefault(rng.randrange(0, 241, 5), []).append(invoice.id)
-        for days, ids in by_date.items():
-            invoices.browse(ids).write({"invoice_date": self.today - timedelta(days=days)})
-        invoices.action_post()
-        to_pay = invoices.filtered(lambda _i: rng.random() < 0.6)
-        if to_pay:
-            wizard = (
-                env["account.payment.register"]
-                .with_context(active_model="account.move", active_ids=to_pay.ids)
-                .create({"group_payment": True})
+        invoices = self.phase("invoice", to_invoice._create_invoices, grouped=True)
+
+        def date_and_post():
+            # Invoice dates over the last eight months, written once per date
+            # and batch rather than once per invoice (each write
+            # resynchronises the invoices' journal items).
+            by_date = {}
+            for invoice in invoices:
+                by_date.setdefault(rng.randrange(0, 241, 5), []).append(invoice.id)
+            for days, ids in by_date.items():
+                invoices.browse(ids).write({"invoice_date": self.today - timedelta(days=days)})
+            invoices.action_post()
+
+        self.phase("post", date_and_post)
+        return invoices.filtered(lambda _i: rng.random() < 0.6)
+
+    def pay(self, invoices):
+        """Customers pay ``invoices``, one payment per customer.
+
+        Odoo numbers a payment of several invoices from the company's one
+        no-gap sequence (BATCH/...), which stays locked until the commit: the
+        payments get their own transaction, so that a conflict with another
+        generating process costs this step only."""
+        env = self.env(context=dict(self.env.context, **GENERATION_CONTEXT))
+        wizard = (
+            env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .create(
+                {
+                    "group_payment": True,
+                    **({"journal_id": self.bank_journal.id} if self.bank_journal else {}),
+                }
             )
-            wizard._create_payments()
-        return orders
+        )
+        self.phase("pay", wizard._create_payments)
 
 
 def check_totals(env):
@@ -376,8 +467,82 @@ def module_hook_queries(env, generator):
     return delivery_total, delivery_module, post_total, post_module
 
 
+RETRIED = ("SerializationFailure", "LockNotAvailable", "DeadlockDetected")
+
+
+def retried(env, error, retries, label):
+    """Roll back a step that lost a concurrency conflict to another
+    generating process (it is made again); anything else is raised."""
+    if type(error).__name__ not in RETRIED or retries >= 50:
+        raise error
+    env.cr.rollback()
+    env.invalidate_all()
+    print(f"  {label}rolled back ({type(error).__name__}), made again", flush=True)
+    return 1
+
+
+def generate(env, generator, count, max_minutes=0, label=""):
+    """Make ``count`` contracts BATCH at a time: one commit for a batch's
+    contracts, deliveries and invoices, one for its payments. A step that
+    loses a concurrency conflict to another generating process is rolled
+    back and made again. Returns the contracts made."""
+    start = time.perf_counter()
+    made = retries = 0
+    while made < count:
+        if max_minutes and time.perf_counter() - start > max_minutes * 60:
+            print(f"  {label}stopped generating after {max_minutes:g} minutes (--max-minutes)")
+            break
+        size = min(BATCH, count - made)
+        try:
+            to_pay = generator.batch(size).ids
+            env.cr.commit()
+        except Exception as error:
+            retries += retried(env, error, retries, label)
+            continue
+        while to_pay:
+            try:
+                generator.pay(env["account.move"].browse(to_pay))
+                env.cr.commit()
+                to_pay = []
+            except Exception as error:
+                retries += retried(env, error, retries, label)
+                time.sleep(generator.rng.uniform(0.5, 3))
+        made += size
+        print(
+            f"  {label}generated {made}/{count} contracts ({time.perf_counter() - start:.0f} s)",
+            flush=True,
+        )
+    phases = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in generator.seconds.items())
+    print(f"  {label}time per step: {phases}; {retries} steps made again", flush=True)
+    return made
+
+
+def generate_in_parallel(args, to_make):
+    """Split ``to_make`` over ``--jobs`` processes (this script with
+    ``--job``), each on its own cursor and share of the resources."""
+    jobs = min(args.jobs, max(to_make // BATCH, 1))
+    shares = [to_make // jobs + (job < to_make % jobs) for job in range(jobs)]
+    command = [sys.executable, "-u", __file__, "--odoo-src", args.odoo_src]
+    command += ["-c", args.config, "-d", args.database, "--jobs", str(jobs)]
+    command += ["--max-minutes", str(args.max_minutes)]
+    processes = [
+        subprocess.Popen([*command, "--job", str(job), "--contracts", str(share)])
+        for job, share in enumerate(shares)
+        if share
+    ]
+    failed = [process.args for process in processes if process.wait()]
+    if failed:
+        raise SystemExit(f"{len(failed)} generating processes failed")
+
+
 def main():
     args = parse_args()
+    if args.job is not None:
+        with benchlib.superuser_env(args) as env:
+            generator = Generator(env, args.job, args.jobs)
+            env.cr.commit()
+            generate(env, generator, args.contracts, args.max_minutes, f"[{args.job}] ")
+        return
     # The measured runs get the context the scheduler gives them (none):
     # only the generation turns the chatter off (GENERATION_CONTEXT).
     with benchlib.superuser_env(args) as env:
@@ -391,26 +556,26 @@ def main():
         first = module_hook_queries(env, generator)
         to_make = max(args.contracts - existing, 0)
         start = time.perf_counter()
-        made = 0
-        while made < to_make:
-            if args.max_minutes and time.perf_counter() - start > args.max_minutes * 60:
-                print(f"  stopped generating after {args.max_minutes:g} minutes (--max-minutes)")
-                break
-            size = min(BATCH, to_make - made)
-            generator.batch(size)
+        if to_make and args.jobs > 1:
+            # Each process makes its resources first, one after the other.
+            for job in range(1, args.jobs):
+                Generator(env, job, args.jobs)
             cr.commit()
-            made += size
-            print(
-                f"  generated {made}/{to_make} contracts ({time.perf_counter() - start:.0f} s)",
-                flush=True,
-            )
+            generate_in_parallel(args, to_make)
+            env.invalidate_all()
+            made = env["backoffice.contract.performance"].search_count([]) - existing
+        else:
+            made = generate(env, generator, to_make, args.max_minutes)
         generation = time.perf_counter() - start
         total = env["backoffice.contract.performance"].search_count([])
         events = env["backoffice.contract.event"].search_count([])
         print(
-            f"generated {made} contracts in {generation:.1f} s; {total} contracts, {events} events in all"
+            f"generated {made} contracts in {generation:.1f} s with {args.jobs} processes; "
+            f"{total} contracts, {events} events in all"
         )
         check_totals(env)
+        if args.generate_only:
+            return
 
         report = env["backoffice.contract.performance"]
         sale_report = env["sale.report"]
