@@ -3,8 +3,6 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from markupsafe import escape
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -259,7 +257,7 @@ class BackofficeDunningLog(models.Model):
         if busy:
             # Recorded, never silently dropped.
             note = self.env._("Dunning skipped today: the contract was being edited.")
-            self._log_notes(dict.fromkeys(Order.browse(busy.ids), note))
+            Order._dunning_log_notes(dict.fromkeys(Order.browse(busy.ids), note))
         steps = [step for step in batch if step[0] not in busy]
         by_level = defaultdict(lambda: Order)
         broken = Order
@@ -281,7 +279,7 @@ class BackofficeDunningLog(models.Model):
             log_vals.extend(self._partner_steps(partner_steps, rows_by_partner, today, run_by))
         # The run writes its own log, whoever runs it (checked by the caller).
         self.sudo().create(log_vals)
-        self._log_notes(
+        self.env["sale.order"]._dunning_log_notes(
             {
                 order: self.env._(
                     "Dunning level %(level)s reached (%(action)s), %(days)s days overdue.",
@@ -293,17 +291,6 @@ class BackofficeDunningLog(models.Model):
             }
         )
         return Order.browse([step[0].id for step in steps])
-
-    @api.model
-    def _log_notes(self, notes):
-        """Write ``{order: text}`` in the contracts' chatter as log notes, in
-        one batch (Odoo's ``_message_log_batch``: no notification, which an
-        internal note of the run has no use for). The run writes them whoever
-        runs it; the caller checked the rights."""
-        if not notes:
-            return
-        orders = self.env["sale.order"].browse([order.id for order in notes]).sudo()
-        orders._message_log_batch(bodies={order.id: escape(text) for order, text in notes.items()})
 
     def _step_vals(self, order, level, row, today, run_by, state, note=False, mail=False):
         return {
@@ -429,7 +416,7 @@ class BackofficeDunningLog(models.Model):
             customer=partner.name,
             contract=main.contract_ref or main.name,
         )
-        self._log_notes(dict.fromkeys(orders - main, listed))
+        self.env["sale.order"]._dunning_log_notes(dict.fromkeys(orders - main, listed))
         return [
             self._step_vals(order, lvl, row, today, run_by, "queued", mail=mail)
             for order, lvl, row, _broken in emails
@@ -517,5 +504,7 @@ class BackofficeDunningLog(models.Model):
             problem_logs.write({"state": "failed", "note": problem})
             self._dunning_failed(problem_logs.order_id, problem)
             failure = self.env._("Dunning e-mail failed: %(reason)s", reason=problem)
-            self._log_notes(dict.fromkeys(problem_logs.order_id, failure))
+            self.env["sale.order"]._dunning_log_notes(
+                dict.fromkeys(problem_logs.order_id, failure)
+            )
         return failed

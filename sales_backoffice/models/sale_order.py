@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from markupsafe import escape
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import formatLang
@@ -497,13 +499,24 @@ class SaleOrder(models.Model):
             "sales_backoffice.mail_activity_type_dunning_failure",
         ):
             self._backoffice_reminder_done(xmlid, feedback=self.env._("Paid: dunning reset."))
-        self.env["backoffice.dunning.log"]._log_notes(
+        self._dunning_log_notes(
             dict.fromkeys(self, self.env._("Nothing is overdue any more: dunning reset."))
         )
 
+    @api.model
+    def _dunning_log_notes(self, notes):
+        """Write ``{order: text}`` in the contracts' chatter as log notes, in
+        one batch (Odoo's ``_message_log_batch``: no notification, which an
+        internal note of the dunning run has no use for). The run writes them
+        whoever runs it; the caller checked the rights."""
+        if not notes:
+            return
+        orders = self.browse([order.id for order in notes]).sudo()
+        orders._message_log_batch(bodies={order.id: escape(text) for order, text in notes.items()})
+
     def _dunning_promise_broken(self):
         # Run's bookkeeping: the promise date passed with the contract still overdue.
-        self.env["backoffice.dunning.log"]._log_notes(
+        self._dunning_log_notes(
             {
                 order: self.env._(
                     "Promise to pay %(amount)s by %(date)s not kept: dunning resumes at the "
