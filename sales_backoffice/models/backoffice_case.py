@@ -485,7 +485,7 @@ class BackofficeCase(models.Model):
                 raise UserError(
                     self.env._(
                         "%s: an installation is closed by the customer's confirmation "
-                        "(Confirm Installation).",
+                        "(Customer Confirmed).",
                         case.name,
                     )
                 )
