@@ -1,6 +1,8 @@
 import logging
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import api, models
 from odoo.tools import SQL
 
@@ -47,6 +49,7 @@ class BackofficeReminderMixin(models.AbstractModel):
         date_deadline=None,
         note_by_record=None,
         automated=True,
+        digest=False,
     ):
         """Schedule one activity of type ``activity_xmlid`` per record of ``self``
         unless one of that type is already open on it. Returns the new activities.
@@ -54,6 +57,10 @@ class BackofficeReminderMixin(models.AbstractModel):
         ``user_by_record``/``summary_by_record``/``note_by_record`` map a record
         to its assignee, summary and note. ``automated`` marks activities the
         system creates (scheduled actions, assignments) the way Odoo does.
+        ``digest`` (the scheduled runs) replaces Odoo's "assigned to you"
+        notification per activity by one per assignee listing them all: a
+        run that finds 500 late contracts sends their salesperson one message,
+        not 500.
         """
         activity_type = self.env.ref(activity_xmlid)
         open_ones = self._backoffice_open_reminders(self, activity_type)
@@ -75,6 +82,9 @@ class BackofficeReminderMixin(models.AbstractModel):
             # do not cover the assignee's records; the activity only points at
             # the record and is assigned to the user computed above.
             records_sudo = records.sudo()
+            if digest:
+                # Set here by the run, never taken from the caller.
+                records_sudo = records_sudo.with_context(mail_activity_quick_update=True)
             activities |= (
                 records_sudo.activity_schedule(
                     activity_xmlid,
@@ -87,7 +97,46 @@ class BackofficeReminderMixin(models.AbstractModel):
                 # ``mail_activity_automation_skip`` in the context schedules nothing.
                 or self.env["mail.activity"]
             )
+        if digest:
+            self._backoffice_notify_digest(activities)
         return activities
+
+    @api.model
+    def _backoffice_notify_digest(self, activities):
+        """Notify each assignee of ``activities`` once, in their language and
+        by their notification preference (inbox or e-mail), with a link to
+        every record; activities assigned to the current user are not
+        notified, as Odoo does for one activity."""
+        for user, user_activities in activities.grouped("user_id").items():
+            if not user or user == self.env.user:
+                continue
+            env = self.with_context(lang=user.lang).env
+            activity_type = user_activities[:1].activity_type_id.with_env(env)
+            lines = Markup().join(
+                Markup('<li><a href="/mail/view?model=%s&amp;res_id=%s">%s</a>: %s</li>')
+                % (activity.res_model, activity.res_id, activity.res_name, activity.summary or "")
+                for activity in user_activities
+            )
+            count = len(user_activities)
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                env._(
+                    "%(count)s new %(type)s activities were assigned to you today:",
+                    count=count,
+                    type=activity_type.name,
+                ),
+                lines,
+            )
+            # The assignee may not read every record's thread; the message is
+            # theirs alone and carries only names and summaries.
+            self.env["mail.thread"].sudo().message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=env._(
+                    "%(type)s: %(count)s activities assigned to you",
+                    type=activity_type.name,
+                    count=count,
+                ),
+                body=body,
+            )
 
     def _backoffice_reminder_done(self, activity_xmlid, feedback=None):
         """Mark the open reminders of type ``activity_xmlid`` on ``self`` done
@@ -133,7 +182,8 @@ class BackofficeReminderMixin(models.AbstractModel):
             )
 
     def _backoffice_remind_batched(self, activity_xmlid, run, **kwargs):
-        """``_backoffice_remind`` over ``self`` in batches, committing each batch
+        """``_backoffice_remind`` over ``self`` in batches (one digest per
+        assignee and batch instead of a notification per activity), committing each batch
         in a cron job (``tools.cron.commit_progress``; the caller sets the
         run's ``remaining`` count first). A restarted run repeats nothing: a
         record with an open reminder of the type is left alone, so the data is
@@ -145,7 +195,7 @@ class BackofficeReminderMixin(models.AbstractModel):
         for batch in cron.batches(self):
             locked, batch_skipped = batch._backoffice_lock_or_skip()
             skipped |= batch_skipped
-            activities |= locked._backoffice_remind(activity_xmlid, **kwargs)
+            activities |= locked._backoffice_remind(activity_xmlid, digest=True, **kwargs)
             if cron.commit_progress(self.env, len(batch)) <= 0 and batch[-1] != self[-1]:
                 finished = False
                 break

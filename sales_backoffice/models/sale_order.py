@@ -477,6 +477,7 @@ class SaleOrder(models.Model):
                 **{"class": dict(RECEIVABLE_CLASSES)[order.receivable_class]},
                 days=pending[order.id][1],
             ),
+            digest=True,
         )
         return worse
 

@@ -308,9 +308,27 @@ class TestReceivables(BackofficeCommon):
         perf = self._performance(late)
         self.assertEqual(perf.days_overdue, 40)
         self.assertAlmostEqual(perf.amount_overdue, 300 * 1.15)
+        before = self.env["mail.message"].search([], order="id desc", limit=1).id
         self.env["sale.order"].with_context(
             tracking_disable=False, mail_notrack=False
         )._cron_classify_receivables()
+        # One message tells the salesperson of both new activities, instead
+        # of Odoo's "assigned to you" notification per activity.
+        notices = self.env["mail.message"].search(
+            [
+                ("id", ">", before),
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", self.salesman.partner_id.ids),
+            ]
+        )
+        self.assertEqual(len(notices), 1, notices.mapped("subject"))
+        self.assertIn("2 activities assigned to you", notices.subject)
+        for order in (late, very_late):
+            self.assertIn(order.contract_ref, notices.body)
+            self.assertIn(f"res_id={order.id}", notices.body)
+        self.assertNotIn(on_time.contract_ref, notices.body)
+        if self.salesman.notification_type == "email":
+            self.assertEqual(notices.mail_ids.recipient_ids, self.salesman.partner_id)
         self.assertEqual(
             (late.receivable_class, very_late.receivable_class, on_time.receivable_class),
             ("concerned", "doubtful", "normal"),
