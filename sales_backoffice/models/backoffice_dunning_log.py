@@ -272,6 +272,8 @@ class BackofficeDunningLog(models.Model):
             # other writer.
             orders_sudo = orders.sudo()
             orders_sudo.write({"dunning_level_id": level.id})
+        for level, orders in by_level.items():
+            self._remind_batch(level, orders)
         by_partner = defaultdict(list)
         for step in steps:
             by_partner[step[0].partner_id.id].append(step)
@@ -291,6 +293,36 @@ class BackofficeDunningLog(models.Model):
             }
         )
         return Order.browse([step[0].id for step in steps])
+
+    @api.model
+    def _remind_batch(self, level, orders):
+        """The activities of a call or escalation level for the batch's
+        ``orders`` that reached it, with one message per assignee listing
+        them (``digest``) rather than one notification per contract."""
+        if level.action == "activity":
+            orders._backoffice_remind(
+                DUNNING_ACTIVITY,
+                user_by_record=lambda rec: rec.user_id,
+                summary_by_record=lambda rec: self.env._(
+                    "Dunning %(level)s: call the customer about %(contract)s",
+                    level=level.name,
+                    contract=rec.contract_ref or rec.name,
+                ),
+                note_by_record=lambda _rec: level.note,
+                digest=True,
+            )
+        elif level.action == "escalate":
+            orders._backoffice_remind(
+                ESCALATION_ACTIVITY,
+                user_by_record=lambda rec: rec._dunning_manager(),
+                summary_by_record=lambda rec: self.env._(
+                    "Dunning %(level)s: %(contract)s is escalated to you",
+                    level=level.name,
+                    contract=rec.contract_ref or rec.name,
+                ),
+                note_by_record=lambda _rec: level.note,
+                digest=True,
+            )
 
     def _step_vals(self, order, level, row, today, run_by, state, note=False, mail=False):
         return {
@@ -314,29 +346,8 @@ class BackofficeDunningLog(models.Model):
         vals_list = []
         emails = [step for step in steps if step[1].action == "email"]
         for order, level, row, _broken in steps:
-            if level.action == "activity":
-                order._backoffice_remind(
-                    DUNNING_ACTIVITY,
-                    user_by_record=lambda rec: rec.user_id,
-                    summary_by_record=lambda rec, level=level: self.env._(
-                        "Dunning %(level)s: call the customer about %(contract)s",
-                        level=level.name,
-                        contract=rec.contract_ref or rec.name,
-                    ),
-                    note_by_record=lambda _rec, level=level: level.note,
-                )
-                vals_list.append(self._step_vals(order, level, row, today, run_by, "done"))
-            elif level.action == "escalate":
-                order._backoffice_remind(
-                    ESCALATION_ACTIVITY,
-                    user_by_record=lambda rec: rec._dunning_manager(),
-                    summary_by_record=lambda rec, level=level: self.env._(
-                        "Dunning %(level)s: %(contract)s is escalated to you",
-                        level=level.name,
-                        contract=rec.contract_ref or rec.name,
-                    ),
-                    note_by_record=lambda _rec, level=level: level.note,
-                )
+            if level.action in ("activity", "escalate"):
+                # Their activities are scheduled for the whole batch (_remind_batch).
                 vals_list.append(self._step_vals(order, level, row, today, run_by, "done"))
             elif level.action == "letter":
                 vals_list.append(self._step_vals(order, level, row, today, run_by, "to_print"))

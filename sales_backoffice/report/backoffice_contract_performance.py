@@ -1,3 +1,5 @@
+import uuid
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
@@ -15,6 +17,8 @@ from ..tools.xlsx import (
 # Aging buckets of open receivables by days past their due date, in order:
 # (key, label, first day, last day); the report field is ``amount_<key>``.
 # Not due: no due date, or due today or later.
+# Rows the XLSX export reads at a time from its server-side cursor.
+EXPORT_FETCH = 2000
 AGING_BUCKETS = [
     ("not_due", "Not Due", None, 0),
     ("due_1_30", "1-30 Days", 1, 30),
@@ -258,18 +262,22 @@ class BackofficeContractPerformance(models.Model):
         ]
 
     def _xlsx_rows(self):
-        """Rows of the export in one query: the report joined with the names
-        it shows. The records are checked first, so the query only returns
-        rows the user may read."""
+        """Rows of the export from one query, the report joined with the
+        names it shows, read through a server-side cursor EXPORT_FETCH rows
+        at a time, so that the export's memory does not grow with its rows.
+        The records are checked first, so the query only returns rows the
+        user may read."""
         self.check_access("read")
         if not self:
             return
         class_labels = dict(self._fields["receivable_class"]._description_selection(self.env))
         lang = self.env.lang or "en_US"
         self.env.flush_all()
+        cursor = SQL.identifier(f"backoffice_export_{uuid.uuid4().hex}")
         self.env.cr.execute(
             SQL(
                 """
+                DECLARE %(cursor)s NO SCROLL CURSOR FOR
                 SELECT perf.contract_ref, so.name, partner.complete_name, salesperson.name,
                        COALESCE(team.name->>%(lang)s, team.name->>'en_US'), perf.date_order,
                        perf.amount_ordered, perf.amount_delivered, perf.amount_returned,
@@ -286,19 +294,28 @@ class BackofficeContractPerformance(models.Model):
                  WHERE perf.id = ANY(%(ids)s)
                  ORDER BY perf.date_order DESC, perf.id DESC
                 """,
+                cursor=cursor,
                 lang=lang,
                 report=self._table_query,
                 ids=list(self.ids),
             )
         )
-        for row in self.env.cr.fetchall():
-            row = list(row)
-            row[0] = row[0] or ""
-            row[5] = row[5] and row[5].date()
-            for index in (6, 7, 8, 9, 10, 11, 12, 15, 16, 17):
-                row[index] = float(row[index] or 0.0)
-            row[14] = class_labels.get(row[14], "")
-            yield row
+        while True:
+            self.env.cr.execute(SQL("FETCH %s FROM %s", EXPORT_FETCH, cursor))
+            rows = self.env.cr.fetchall()
+            if not rows:
+                break
+            for row in rows:
+                row = list(row)
+                row[0] = row[0] or ""
+                row[5] = row[5] and row[5].date()
+                for index in (6, 7, 8, 9, 10, 11, 12, 15, 16, 17):
+                    row[index] = float(row[index] or 0.0)
+                row[14] = class_labels.get(row[14], "")
+                yield row
+        # A reader that stops early leaves it to the end of the transaction,
+        # which closes it too.
+        self.env.cr.execute(SQL("CLOSE %s", cursor))
 
     def _export_xlsx_data(self):
         writer = XlsxWriter()

@@ -5,6 +5,9 @@ from odoo.tests import tagged
 
 from odoo.addons.sales_backoffice.models.account_move import AccountMove
 from odoo.addons.sales_backoffice.models.backoffice_contract_event import BackofficeContractEvent
+from odoo.addons.sales_backoffice.report import (
+    backoffice_contract_performance as performance_report,
+)
 
 from .common import BackofficeCommon
 
@@ -101,6 +104,31 @@ class TestContractQueryCounts(BackofficeCommon):
         self.assertEqual(self._export_queries(orders), small)
         rows = self.env["backoffice.contract.performance"].search([("order_id", "in", orders.ids)])
         self.env.invalidate_all()
-        # The access check on the rows, then one query for every row and name.
-        with self.assertQueryCount(2):
+        # The access check on the rows, then one query for every row and name
+        # read through a server-side cursor: declare, fetch, the empty fetch
+        # that ends it, close.
+        with self.assertQueryCount(5):
             rows._export_xlsx_data()
+
+    def test_export_reads_its_rows_in_chunks(self):
+        """The export reads EXPORT_FETCH rows at a time, whatever their number,
+        and gives the same rows in the same order as one read."""
+        orders = self.env["sale.order"]
+        for index in range(7):
+            orders |= self._create_contract([(self.product_valve, index + 1, 150.0)])
+        rows = self.env["backoffice.contract.performance"].search([("order_id", "in", orders.ids)])
+
+        def read(fetch):
+            with patch.object(performance_report, "EXPORT_FETCH", fetch):
+                self.env.flush_all()
+                before = self.env.cr.sql_log_count
+                result = list(rows._xlsx_rows())
+                return result, self.env.cr.sql_log_count - before
+
+        read(2000)  # warm the registry caches (rules, translations)
+        whole, one_read = read(2000)
+        chunked, chunked_queries = read(3)
+        self.assertEqual(chunked, whole)
+        self.assertEqual(len(chunked), 7)
+        # Fetches of 3, 3, 1 and the empty one, against 7 and the empty one.
+        self.assertEqual(chunked_queries - one_read, 2)

@@ -104,6 +104,32 @@ class TestDunning(BackofficeCommon):
         self.assertFalse(not_yet.dunning_level_id)
         self.assertFalse(not_yet.dunning_log_ids)
 
+    def test_call_level_one_message_per_salesperson(self):
+        """Two contracts reach the call level in one run: their salesperson
+        gets one message listing both, not a notification per activity."""
+        orders = self._overdue_contract(50)[0] | self._overdue_contract(50)[0]
+        orders.sudo().write({"dunning_level_id": self.letter.id})
+        # The run's message is the salesperson's alone (not readable by the
+        # test's accountant).
+        Message = self.env["mail.message"].sudo()
+        before = Message.search([], order="id desc", limit=1).id
+        self._run()
+        self.assertEqual(orders.dunning_level_id, self.call)
+        dunning = self.env.ref("sales_backoffice.mail_activity_type_dunning")
+        for order in orders:
+            activity = order.activity_ids.filtered(lambda a: a.activity_type_id == dunning)
+            self.assertEqual(activity.user_id, self.salesman)
+        notices = Message.search(
+            [
+                ("id", ">", before),
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", self.salesman.partner_id.ids),
+            ]
+        )
+        self.assertEqual(len(notices), 1, notices.mapped("subject"))
+        for order in orders:
+            self.assertIn(order.contract_ref, notices.body)
+
     # ------------------------------------------------------------------ mail
     def test_email_queued_with_statement(self):
         """One message per customer and run, listing each contract at its own
