@@ -299,30 +299,31 @@ class BackofficeDunningLog(models.Model):
         """The activities of a call or escalation level for the batch's
         ``orders`` that reached it, with one message per assignee listing
         them (``digest``) rather than one notification per contract."""
-        if level.action == "activity":
-            orders._backoffice_remind(
-                DUNNING_ACTIVITY,
-                user_by_record=lambda rec: rec.user_id,
-                summary_by_record=lambda rec: self.env._(
+        if level.action not in ("activity", "escalate"):
+            return
+        call = level.action == "activity"
+
+        def summary(rec):
+            contract = rec.contract_ref or rec.name
+            if call:
+                return self.env._(
                     "Dunning %(level)s: call the customer about %(contract)s",
                     level=level.name,
-                    contract=rec.contract_ref or rec.name,
-                ),
-                note_by_record=lambda _rec: level.note,
-                digest=True,
+                    contract=contract,
+                )
+            return self.env._(
+                "Dunning %(level)s: %(contract)s is escalated to you",
+                level=level.name,
+                contract=contract,
             )
-        elif level.action == "escalate":
-            orders._backoffice_remind(
-                ESCALATION_ACTIVITY,
-                user_by_record=lambda rec: rec._dunning_manager(),
-                summary_by_record=lambda rec: self.env._(
-                    "Dunning %(level)s: %(contract)s is escalated to you",
-                    level=level.name,
-                    contract=rec.contract_ref or rec.name,
-                ),
-                note_by_record=lambda _rec: level.note,
-                digest=True,
-            )
+
+        orders._backoffice_remind(
+            DUNNING_ACTIVITY if call else ESCALATION_ACTIVITY,
+            user_by_record=lambda rec: rec.user_id if call else rec._dunning_manager(),
+            summary_by_record=summary,
+            note_by_record=lambda _rec: level.note,
+            digest=True,
+        )
 
     def _step_vals(self, order, level, row, today, run_by, state, note=False, mail=False):
         return {
