@@ -467,13 +467,13 @@ def module_hook_queries(env, generator):
     return delivery_total, delivery_module, post_total, post_module
 
 
-RETRIED = ("SerializationFailure", "LockNotAvailable", "DeadlockDetected")
-
-
 def retried(env, error, retries, label):
     """Roll back a step that lost a concurrency conflict to another
-    generating process (it is made again); anything else is raised."""
-    if type(error).__name__ not in RETRIED or retries >= 50:
+    generating process (it is made again); anything else is raised. The
+    conflicts are the ones Odoo's RPC layer retries."""
+    from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY  # noqa: PLC0415
+
+    if not isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY) or retries >= 50:
         raise error
     env.cr.rollback()
     env.invalidate_all()
