@@ -525,7 +525,7 @@ class BackofficeCase(models.Model):
         )
         cases_sudo._backoffice_reminder_done("sales_backoffice.mail_activity_type_case_response")
         cases_sudo._backoffice_reminder_done("sales_backoffice.mail_activity_type_case_resolution")
-        today = fields.Date.context_today(self)
+        events = self.env["backoffice.contract.event"]
         vals_list = []
         for case in self.filtered(lambda c: c.case_type in MILESTONE_CASE_TYPES and c.order_id):
             note = self.env._("Case %(case)s: %(subject)s", case=case.name, subject=case.subject)
@@ -536,7 +536,7 @@ class BackofficeCase(models.Model):
                 {
                     "order_id": case.order_id.id,
                     "event_type": case.case_type,
-                    "date": max(today, case.order_id.date_contract_signed or today),
+                    "date": events._today_for(case.order_id),
                     "note": note,
                 }
             )

@@ -196,6 +196,14 @@ class BackofficeContractEvent(models.Model):
             if event.event_type == "invoice_dispatched" and not event.dispatch_method:
                 raise ValidationError(self.env._("Say how the invoice was dispatched."))
 
+    @api.model
+    def _today_for(self, order):
+        """Today in this user's time zone, but never before the contract's
+        signature: the user who confirmed it may live a day ahead."""
+        today = fields.Date.context_today(self)
+        signed = order.sudo().date_contract_signed
+        return max(today, signed) if signed else today
+
     # -------------------------------------------------------------------- CRUD
     @api.model_create_multi
     def create(self, vals_list):
@@ -211,6 +219,10 @@ class BackofficeContractEvent(models.Model):
                 self._check_user_vals(vals)
             # A default from the context is client input too.
             self = without_defaults(self, DOCUMENT_FIELDS | {"user_id"})
+        if "default_date" not in self.env.context:
+            for vals in vals_list:
+                if "date" not in vals and vals.get("order_id"):
+                    vals["date"] = self._today_for(self.env["sale.order"].browse(vals["order_id"]))
         events = super().create(vals_list)
         if not self.env.su:
             events._check_user_links()

@@ -373,11 +373,18 @@ class SaleOrder(models.Model):
                     .next_by_code("backoffice.contract", sequence_date=order.date_order)
                 )
             if not order.date_contract_signed:
-                vals["date_contract_signed"] = (
+                signed = (
                     fields.Date.context_today(order, order.date_order)
                     if order.date_order
                     else today
                 )
+                # An order confirmed before the module was installed can carry
+                # milestones already (a closed case); the date of its order in
+                # this user's time zone may fall on the day after them.
+                recorded = order.contract_event_ids.filtered(
+                    lambda e: e.event_type != "signed" and e.event_type not in DOCUMENT_EVENT_TYPES
+                )
+                vals["date_contract_signed"] = min([signed, *recorded.mapped("date")])
             if vals:
                 order.write(vals)
             if not order.contract_event_ids.filtered(lambda e: e.event_type == "signed"):

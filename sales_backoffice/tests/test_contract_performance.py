@@ -1,8 +1,9 @@
 from datetime import date, timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import SQL
 
 from .common import BackofficeCommon
 
@@ -99,6 +100,56 @@ class TestContractLifecycle(BackofficeCommon):
         invoice.action_post()
         perf = self.assertMatchesAccounting(order)
         self.assertAlmostEqual(perf.amount_invoiced, 6600)
+
+    def test_registration_after_install_keeps_milestones_after_signature(self):
+        """The install hook registers the orders confirmed before the module, in
+        the installing user's time zone, where the order's date may fall on the
+        day after the milestones already recorded on it (a closed case): the
+        signature then takes the earliest milestone's date."""
+        order = self._create_contract()
+        yesterday = date.today() - timedelta(days=1)
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM backoffice_contract_event WHERE order_id = %(id)s;"
+                "UPDATE sale_order SET date_contract_signed = NULL, date_order = %(now)s"
+                " WHERE id = %(id)s",
+                id=order.id,
+                now=fields.Datetime.now(),
+            )
+        )
+        self.env.invalidate_all()
+        self.env["backoffice.contract.event"].sudo().create(
+            {"order_id": order.id, "event_type": "installation", "date": yesterday}
+        )
+        order.with_context(tz="Pacific/Kiritimati")._backoffice_register_contracts()
+        self.assertEqual(order.date_contract_signed, yesterday)
+        signed = order.contract_event_ids.filtered(lambda e: e.event_type == "signed")
+        self.assertEqual(signed.date, yesterday)
+
+    def test_milestone_today_never_before_signature(self):
+        """A contract confirmed by a user a time zone ahead can be signed
+        'tomorrow' for the back office: a milestone recorded without a date is
+        dated on the signature, one dated before it is still refused."""
+        order = self._create_contract()
+        tomorrow = date.today() + timedelta(days=1)
+        order.sudo().date_contract_signed = tomorrow
+        wizard = self.env["backoffice.contract.milestone"].create(
+            {"order_id": order.id, "event_type": "note", "note": "Called the buyer"}
+        )
+        self.assertEqual(wizard.date, tomorrow)
+        wizard.action_record()
+        event = self.env["backoffice.contract.event"].create(
+            {"order_id": order.id, "event_type": "note", "note": "Memo"}
+        )
+        self.assertEqual(event.date, tomorrow)
+        self.assertEqual(
+            order.contract_event_ids.filtered(lambda e: e.event_type == "note").mapped("date"),
+            [tomorrow, tomorrow],
+        )
+        with self.assertRaisesRegex(ValidationError, "before the contract was signed"):
+            self.env["backoffice.contract.event"].create(
+                {"order_id": order.id, "event_type": "note", "date": date.today()}
+            )
 
     def test_foreign_currency_contract(self):
         order = self._create_contract(

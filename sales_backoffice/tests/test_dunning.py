@@ -25,8 +25,11 @@ class TestDunning(BackofficeCommon):
         super().setUpClass()
         cls.levels = cls.env["backoffice.dunning.level"].sudo()._create_default_levels(cls.company)
         cls.reminder, cls.letter, cls.call, cls.escalation = cls.levels
-        # The run as the scheduler runs it.
-        cls.Log = cls.env["backoffice.dunning.log"].with_user(SUPERUSER_ID)
+        # The run as the scheduler runs it. Its day is the superuser's (Brussels
+        # in the demo), the invoices' below are UTC's (date.today(), and
+        # freeze_time at UTC midnight): between 23:00 and midnight UTC the two
+        # differ by a day, so the run here takes the tests' time zone.
+        cls.Log = cls.env["backoffice.dunning.log"].with_user(SUPERUSER_ID).with_context(tz="UTC")
         # Only this company's contracts are dunned by the runs of these tests.
         cls.env["backoffice.dunning.level"].sudo().search(
             [("company_id", "!=", cls.company.id)]

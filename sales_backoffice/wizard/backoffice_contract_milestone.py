@@ -16,7 +16,7 @@ class BackofficeContractMilestone(models.TransientModel):
     event_type = fields.Selection(
         MILESTONE_TYPES, string="Milestone", required=True, default="signed_copy_returned"
     )
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(compute="_compute_date", store=True, readonly=False, required=True)
     amount = fields.Monetary(
         currency_field="currency_id", help="Optional cost or value of the milestone."
     )
@@ -31,6 +31,12 @@ class BackofficeContractMilestone(models.TransientModel):
     dispatch_method = fields.Selection(DISPATCH_METHODS)
     carrier_name = fields.Char("Courier")
     tracking_ref = fields.Char("Tracking Number")
+
+    @api.depends("order_id")
+    def _compute_date(self):
+        events = self.env["backoffice.contract.event"]
+        for wizard in self:
+            wizard.date = events._today_for(wizard.order_id)
 
     @api.depends("order_id")
     def _compute_available_move_ids(self):
