@@ -108,6 +108,7 @@ class TestContractLifecycle(BackofficeCommon):
         signature then takes the earliest milestone's date."""
         order = self._create_contract()
         yesterday = date.today() - timedelta(days=1)
+        self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 "DELETE FROM backoffice_contract_event WHERE order_id = %(id)s;"
@@ -133,12 +134,13 @@ class TestContractLifecycle(BackofficeCommon):
         order = self._create_contract()
         tomorrow = date.today() + timedelta(days=1)
         order.sudo().date_contract_signed = tomorrow
-        wizard = self.env["backoffice.contract.milestone"].create(
+        env = self.env(user=self.bo_user)
+        wizard = env["backoffice.contract.milestone"].create(
             {"order_id": order.id, "event_type": "note", "note": "Called the buyer"}
         )
         self.assertEqual(wizard.date, tomorrow)
         wizard.action_record()
-        event = self.env["backoffice.contract.event"].create(
+        event = env["backoffice.contract.event"].create(
             {"order_id": order.id, "event_type": "note", "note": "Memo"}
         )
         self.assertEqual(event.date, tomorrow)
@@ -147,7 +149,7 @@ class TestContractLifecycle(BackofficeCommon):
             [tomorrow, tomorrow],
         )
         with self.assertRaisesRegex(ValidationError, "before the contract was signed"):
-            self.env["backoffice.contract.event"].create(
+            env["backoffice.contract.event"].create(
                 {"order_id": order.id, "event_type": "note", "date": date.today()}
             )
 

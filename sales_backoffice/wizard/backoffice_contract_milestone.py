@@ -16,7 +16,9 @@ class BackofficeContractMilestone(models.TransientModel):
     event_type = fields.Selection(
         MILESTONE_TYPES, string="Milestone", required=True, default="signed_copy_returned"
     )
-    date = fields.Date(compute="_compute_date", store=True, readonly=False, required=True)
+    date = fields.Date(
+        compute="_compute_date", store=True, readonly=False, precompute=True, required=True
+    )
     amount = fields.Monetary(
         currency_field="currency_id", help="Optional cost or value of the milestone."
     )
