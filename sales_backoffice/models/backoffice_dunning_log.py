@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..tools.cron import BATCH_SIZE, commit_progress
@@ -126,11 +127,13 @@ class BackofficeDunningLog(models.Model):
         return self._run_dunning()
 
     @api.model
-    def _run_dunning(self, batch_size=BATCH_SIZE, run_date=None):
+    def _run_dunning(self, batch_size=BATCH_SIZE, run_date=None, domain=None):
         """The run itself; answers the contracts stepped (this call).
 
         ``run_date`` (default today) dates a run that catches up on missed
-        days (the demo's): the days overdue are always today's."""
+        days (the demo's): the days overdue are always today's. ``domain``
+        (on the contract report) narrows the run to some contracts, a
+        customer's for instance; the scheduler's run has none."""
         self._check_dunning_mails()
         today = run_date or fields.Date.context_today(self)
         levels = self.env["backoffice.dunning.level"].sudo().search([("active", "=", True)])
@@ -143,14 +146,19 @@ class BackofficeDunningLog(models.Model):
         # The report is a query over documents changed in this transaction too.
         performance.invalidate_model()
         rows = performance.search_fetch(
-            [
-                ("company_id", "in", list(levels_by_company)),
-                "|",
-                ("days_overdue", ">", 0),
-                "|",
-                ("order_id.dunning_level_id", "!=", False),
-                ("order_id.date_payment_promised", "!=", False),
-            ],
+            Domain.AND(
+                [
+                    [
+                        ("company_id", "in", list(levels_by_company)),
+                        "|",
+                        ("days_overdue", ">", 0),
+                        "|",
+                        ("order_id.dunning_level_id", "!=", False),
+                        ("order_id.date_payment_promised", "!=", False),
+                    ],
+                    domain or Domain.TRUE,
+                ]
+            ),
             [
                 "order_id",
                 "partner_id",

@@ -107,6 +107,22 @@ class TestDunning(BackofficeCommon):
         self.assertFalse(not_yet.dunning_level_id)
         self.assertFalse(not_yet.dunning_log_ids)
 
+    def test_run_narrowed_to_some_contracts(self):
+        """A run given a domain steps only those contracts; the next full
+        run steps the others, and each contract once."""
+        other_customer = self.customer.copy({"name": "Narrowed-run customer"})
+        order, _invoice = self._overdue_contract(10)
+        other, _invoice = self._overdue_contract(10, customer=other_customer)
+        stepped = self._run(domain=[("partner_id", "=", other_customer.id)])
+        self.assertEqual(stepped, other)
+        self.assertFalse(order.dunning_level_id)
+        self.assertEqual(other.dunning_level_id, self.reminder)
+        stepped = self._run()
+        self.assertIn(order, stepped)
+        self.assertNotIn(other, stepped)
+        self.assertEqual((order | other).dunning_level_id, self.reminder)
+        self.assertEqual(len((order | other).dunning_log_ids), 2)
+
     def test_call_level_one_message_per_salesperson(self):
         """Two contracts reach the call level in one run: their salesperson
         gets one message listing both, not a notification per activity."""
