@@ -844,6 +844,41 @@ def test_rpc_security_salesman_changes_receivable_class(world):
     assert read1(world.admin, "sale.order", order_id, fields) == before
 
 
+@pytest.mark.parametrize("role", ["sales1", "mgr1"])
+def test_rpc_security_contract_totals_forged(world, role):
+    """What a contract delivered, invoiced and collected follows its
+    documents: neither its salesperson nor a manager writes it, on an order
+    or when creating one, and the contract report keeps the real figures."""
+    order_id, _line = world.contract("sales1")
+    totals = {
+        "event_amount_delivered": 1000.0,
+        "event_amount_returned": 0.0,
+        "event_amount_invoiced": 1000.0,
+        "event_amount_invoiced_total": 1150.0,
+        "event_amount_collected": 1150.0,
+    }
+    before = read1(world.admin, "sale.order", order_id, list(totals))
+    assert set(before.values()) == {order_id, 0.0}
+    assert attempt(
+        world.as_(role).call, "sale.order", "write", [order_id], totals, context=ctx()
+    ), "writing a contract's totals was accepted"
+    assert attempt(
+        world.as_(role).call,
+        "sale.order",
+        "create",
+        {"partner_id": world.customer_id, "user_id": world.uid("sales1"), **totals},
+        context=ctx(**totals),
+    ), "creating an order with totals was accepted"
+    assert read1(world.admin, "sale.order", order_id, list(totals)) == before
+    rows = world.admin.call(
+        "backoffice.contract.performance",
+        "search_read",
+        [("order_id", "=", order_id)],
+        ["amount_delivered", "amount_collected", "collection_rate"],
+    )
+    assert [(row["amount_delivered"], row["amount_collected"]) for row in rows] == [(0.0, 0.0)]
+
+
 def test_rpc_security_note_retyped_into_payment(world):
     bo = world.as_("bo1")
     order_id, _line = world.contract("sales1")

@@ -41,6 +41,10 @@ class AccountMove(models.Model):
             )
             move.date_dispatched = max(dispatched.mapped("date"), default=False)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_backoffice_events(self):
+        self.env["backoffice.contract.event"]._unlink_for_documents("move_id", self)
+
     # ------------------------------------------------------------- constraints
     def _validate_fields(self, field_names, excluded_names=()):
         # Constraint methods run as superuser; this check depends on who

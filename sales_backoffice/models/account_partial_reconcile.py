@@ -7,6 +7,9 @@ class AccountPartialReconcile(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partials = super().create(vals_list)
-        # Payment events disappear with their partial (ondelete cascade).
         self.env["backoffice.contract.event"]._record_partials(partials)
         return partials
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_backoffice_events(self):
+        self.env["backoffice.contract.event"]._unlink_for_documents("partial_id", self)

@@ -298,6 +298,13 @@ class BackofficeContractEvent(models.Model):
             )
 
     # ---------------------------------------------------------------- business
+    @api.model
+    def _unlink_for_documents(self, field_name, documents):
+        """Remove the events of documents being deleted. Their foreign keys
+        cascade in SQL, where the ORM does not see it; through the ORM, the
+        contracts' stored totals follow."""
+        self.sudo().search([(field_name, "in", documents.ids)]).unlink()
+
     def action_open_source(self):
         self.ensure_one()
         record = self._source_record()

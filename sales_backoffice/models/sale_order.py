@@ -45,6 +45,25 @@ DUNNING_FIELDS = {
     "date_payment_promised",
     "amount_payment_promised",
 }
+# What a contract's events add up to: written by their compute only.
+EVENT_TOTAL_FIELDS = {
+    "event_amount_delivered",
+    "event_amount_returned",
+    "event_amount_invoiced",
+    "event_amount_invoiced_total",
+    "event_amount_collected",
+}
+
+
+def _event_total(string, help_text=None):
+    """A stored total of the contract's events, in company currency."""
+    return fields.Monetary(
+        string,
+        compute="_compute_event_totals",
+        store=True,
+        currency_field="backoffice_currency_id",
+        help=help_text,
+    )
 
 
 class SaleOrder(models.Model):
@@ -73,6 +92,20 @@ class SaleOrder(models.Model):
         "backoffice.contract.event", "order_id", string="Performance List"
     )
     contract_event_count = fields.Integer(compute="_compute_contract_event_count")
+    # What the contract's deliveries, returns, invoices and payments add up
+    # to, in company currency. Stored so that the contract report reads them
+    # with the order instead of summing every event of every contract at each
+    # read (a read_group by month over 100,000 contracts went from about a
+    # second to a scan of sale_order).
+    event_amount_delivered = _event_total("Delivered Value")
+    event_amount_returned = _event_total(
+        "Returned Value", help_text="Positive: the value of what customers sent back."
+    )
+    event_amount_invoiced = _event_total(
+        "Invoiced Value", help_text="Invoices less credit notes, net of taxes."
+    )
+    event_amount_invoiced_total = _event_total("Invoiced Value (Taxes Included)")
+    event_amount_collected = _event_total("Collected Value")
     bid_id = fields.Many2one(
         "backoffice.bid",
         string="Tender",
@@ -213,6 +246,30 @@ class SaleOrder(models.Model):
             order.date_signed_copy_returned = dates.get("signed_copy_returned", False)
             order.date_original_archived = dates.get("original_archived", False)
 
+    @api.depends(
+        "contract_event_ids.event_type",
+        "contract_event_ids.amount",
+        "contract_event_ids.amount_total",
+    )
+    def _compute_event_totals(self):
+        # From the events in memory: the milestone dates read the same ones,
+        # so recording an event costs no query of its own here. Every event
+        # counts, whoever triggers the computation.
+        for order in self:
+            sums = dict.fromkeys(DOCUMENT_EVENT_TYPES, 0.0)
+            invoiced_total = 0.0
+            for event in order.sudo().contract_event_ids:
+                if event.event_type in sums:
+                    sums[event.event_type] += event.amount
+                if event.event_type in ("invoice", "refund"):
+                    invoiced_total += event.amount_total
+            currency = order.company_id.currency_id
+            order.event_amount_delivered = currency.round(sums["delivery"])
+            order.event_amount_returned = currency.round(-sums["return"])
+            order.event_amount_invoiced = currency.round(sums["invoice"] + sums["refund"])
+            order.event_amount_invoiced_total = currency.round(invoiced_total)
+            order.event_amount_collected = currency.round(sums["payment"])
+
     def _compute_contract_event_count(self):
         counts = dict(
             self.env["backoffice.contract.event"]._read_group(
@@ -284,6 +341,7 @@ class SaleOrder(models.Model):
                 | MILESTONE_DATE_FIELDS
                 | CREDIT_FIELDS
                 | DUNNING_FIELDS
+                | EVENT_TOTAL_FIELDS
             )
             forged = protected & {key for vals in vals_list for key in vals}
             if forged:
@@ -327,6 +385,13 @@ class SaleOrder(models.Model):
                 self.env._(
                     "The dunning level and log follow the daily dunning run, and a promise "
                     "to pay is recorded with the Promise to Pay button."
+                )
+            )
+        if EVENT_TOTAL_FIELDS & set(vals):
+            raise AccessError(
+                self.env._(
+                    "What a contract delivered, invoiced and collected follows its transfers, "
+                    "invoices and payments, not a written value."
                 )
             )
         if MILESTONE_DATE_FIELDS & set(vals):

@@ -50,6 +50,10 @@ class StockPicking(models.Model):
             )
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_backoffice_events(self):
+        self.env["backoffice.contract.event"]._unlink_for_documents("picking_id", self)
+
     def _action_done(self):
         res = super()._action_done()
         sales = self.filtered("sale_id")

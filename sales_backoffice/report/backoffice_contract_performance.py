@@ -66,8 +66,9 @@ class BackofficeContractPerformance(models.Model):
     """One row per confirmed contract: what was ordered, delivered, returned,
     invoiced, collected and is still owed, in company currency.
 
-    Built from the contract events (which follow Odoo's pickings, invoices and
-    payments) and, for what is owed, from the invoices' open receivable lines.
+    Built from the contracts' event totals (stored on the order, following
+    Odoo's pickings, invoices and payments) and, for what is owed, from the
+    invoices' open receivable lines.
     """
 
     _name = "backoffice.contract.performance"
@@ -89,13 +90,16 @@ class BackofficeContractPerformance(models.Model):
             "receivable_class",
             "amount_untaxed",
             "currency_rate",
+            "event_amount_delivered",
+            "event_amount_returned",
+            "event_amount_invoiced",
+            "event_amount_invoiced_total",
+            "event_amount_collected",
         ],
         "res.partner": ["commercial_partner_id"],
         "backoffice.contract.event": [
             "order_id",
             "event_type",
-            "amount",
-            "amount_total",
             "invoice_share",
             "move_id",
         ],
@@ -145,16 +149,7 @@ class BackofficeContractPerformance(models.Model):
         today = fields.Date.context_today(self)
         return SQL(
             """
-            WITH events AS (
-                SELECT order_id,
-                       SUM(amount) FILTER (WHERE event_type = 'delivery') AS delivered,
-                       -SUM(amount) FILTER (WHERE event_type = 'return') AS returned,
-                       SUM(amount) FILTER (WHERE event_type IN ('invoice', 'refund')) AS invoiced,
-                       SUM(amount_total) FILTER (WHERE event_type IN ('invoice', 'refund')) AS invoiced_total,
-                       SUM(amount) FILTER (WHERE event_type = 'payment') AS collected
-                  FROM backoffice_contract_event
-                 GROUP BY order_id
-            ), receivables AS (
+            WITH receivables AS (
                 SELECT event.order_id,
                        SUM(line.amount_residual * event.invoice_share) AS receivable,
                        SUM(line.amount_residual * event.invoice_share)
@@ -183,31 +178,34 @@ class BackofficeContractPerformance(models.Model):
                    -- Empty (orders written without this module loaded) means normal.
                    COALESCE(so.receivable_class, 'normal') AS receivable_class,
                    ordered.amount AS amount_ordered,
-                   COALESCE(events.delivered, 0) AS amount_delivered,
-                   COALESCE(events.returned, 0) AS amount_returned,
-                   COALESCE(events.invoiced, 0) AS amount_invoiced,
-                   COALESCE(events.collected, 0) AS amount_collected,
+                   COALESCE(so.event_amount_delivered, 0) AS amount_delivered,
+                   COALESCE(so.event_amount_returned, 0) AS amount_returned,
+                   COALESCE(so.event_amount_invoiced, 0) AS amount_invoiced,
+                   COALESCE(so.event_amount_collected, 0) AS amount_collected,
                    COALESCE(receivables.receivable, 0) AS amount_receivable,
                    COALESCE(receivables.overdue, 0) AS amount_overdue,
                    COALESCE(%(today)s - receivables.oldest_due, 0) AS days_overdue,
                    %(bucket_columns)s,
                    partner.commercial_partner_id,
                    CASE WHEN ordered.amount > 0
-                        THEN 100.0 * (COALESCE(events.delivered, 0) - COALESCE(events.returned, 0)) / ordered.amount
+                        THEN 100.0 * (COALESCE(so.event_amount_delivered, 0)
+                                      - COALESCE(so.event_amount_returned, 0)) / ordered.amount
                         ELSE 0 END AS delivery_rate,
                    CASE WHEN ordered.amount > 0
-                        THEN 100.0 * COALESCE(events.invoiced, 0) / ordered.amount
+                        THEN 100.0 * COALESCE(so.event_amount_invoiced, 0) / ordered.amount
                         ELSE 0 END AS invoice_rate,
-                   CASE WHEN events.invoiced_total > 0
-                        THEN 100.0 * COALESCE(events.collected, 0) / events.invoiced_total
+                   CASE WHEN so.event_amount_invoiced_total > 0
+                        THEN 100.0 * COALESCE(so.event_amount_collected, 0)
+                             / so.event_amount_invoiced_total
                         ELSE 0 END AS collection_rate
               FROM sale_order so
-              JOIN res_company company ON company.id = so.company_id
-              JOIN res_partner partner ON partner.id = so.partner_id
+              -- Left joins on required fields: the same rows, and a query
+              -- reading neither column (a read_group by month) skips them.
+              LEFT JOIN res_company company ON company.id = so.company_id
+              LEFT JOIN res_partner partner ON partner.id = so.partner_id
              CROSS JOIN LATERAL (
                    SELECT ROUND((so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))::numeric, 2) AS amount
              ) ordered
-              LEFT JOIN events ON events.order_id = so.id
               LEFT JOIN receivables ON receivables.order_id = so.id
              WHERE so.state = 'sale'
             """,
