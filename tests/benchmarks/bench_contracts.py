@@ -517,6 +517,23 @@ def generate(env, generator, count, max_minutes=0, label=""):
     return made
 
 
+def prepare_shared_sequences(env):
+    """Create this year's range of the company's grouped-payment sequence
+    before the generating processes start: on a new database their first
+    payments would both create it, and one of them would fail on the
+    range's unique constraint (not a conflict that can be retried)."""
+    sequence = env.company.sudo().batch_payment_sequence_id
+    today = date.today()
+    if sequence.use_date_range and not env["ir.sequence.date_range"].search_count(
+        [
+            ("sequence_id", "=", sequence.id),
+            ("date_from", "<=", today),
+            ("date_to", ">=", today),
+        ]
+    ):
+        sequence._create_date_range_seq(today)
+
+
 def generate_in_parallel(args, to_make):
     """Split ``to_make`` over ``--jobs`` processes (this script with
     ``--job``), each on its own cursor and share of the resources."""
@@ -564,6 +581,7 @@ def main():
             # Each process makes its resources first, one after the other.
             for job in range(1, args.jobs):
                 Generator(env, job, args.jobs)
+            prepare_shared_sequences(env)
             cr.commit()
             generate_in_parallel(args, to_make)
             env.invalidate_all()
